@@ -32,6 +32,14 @@ def load_org(
         )
 
 
+def add_org_people(slack: FakeSlack, csv_text: str | None = None, *, team_id: str = "T0LATITUDE") -> None:
+    """The people of the org file (default: the fixture org) as Slack knows them, with their names, time zones and
+    emails: Slack finds no DM with anyone else."""
+    text = csv_text if csv_text is not None else (FIXTURES / "org.csv").read_text()
+    for row in parse_org_csv(text):
+        slack.add_user(row.slack_id, row.name, tz=row.tz or "UTC", email=row.email, team_id=team_id)
+
+
 def employee(session: Session, slack_id: str) -> Employee:
     return session.execute(select(Employee).where(Employee.slack_id == slack_id)).scalar_one()
 

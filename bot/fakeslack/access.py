@@ -5,7 +5,14 @@ Homes only with its Home tab on (`app_home`)."""
 
 from typing import Any
 
-from bot.fakeslack.destinations import names_a_conversation, posted_to, upload_channels, upload_problem
+from bot.fakeslack.destinations import (
+    ephemeral_reader_problem,
+    names_a_conversation,
+    posted_to,
+    unknown_person,
+    upload_channels,
+    upload_problem,
+)
 from bot.fakeslack.installs import Grant, expired
 from bot.fakeslack.manifest import missing_scope
 from bot.fakeslack.state import SlackState, dm_channel, dm_users
@@ -65,6 +72,31 @@ def reach_problem(state: SlackState, name: str, args: Args, grant: Grant | None)
     return None
 
 
+NAMING_PEOPLE = {
+    "chat.postMessage": ("channel",),
+    "chat.postEphemeral": ("channel",),
+    "chat.update": ("channel",),
+    "chat.delete": ("channel",),
+    "conversations.open": ("users",),
+    "files.completeUploadExternal": ("channel_id", "channels"),
+}
+"""Where a call may name a person, or the DM with one, to post to."""
+
+
+def unknown_problem(state: SlackState, name: str, args: Args) -> Answer | None:
+    """Slack's answer to a call naming a person it does not know, or the DM with one (`destinations`); recorded, for
+    it is a bug: of the bot, or of a test that never added the person to the workspace. A file's ids are judged by
+    their form first (`upload_problem`)."""
+    if name == "files.completeUploadExternal" and upload_problem(args) is not None:
+        return None
+    for key in NAMING_PEOPLE.get(name, ()):
+        for named in str(args.get(key) or "").split(",") if key in LISTS else [str(args.get(key) or "")]:
+            if unknown_person(state.users, named.strip()):
+                state.reject(name, [f"{named.strip()} is nobody the workspace knows"])
+                return {"ok": False, "error": "user_not_found" if key == "users" else "channel_not_found"}
+    return None
+
+
 def channel_problem(state: SlackState, name: str, args: Args, grant: Grant | None) -> Answer | None:
     """Slack's answer to a post, an ephemeral message, an update or a shared file in a conversation it cannot find,
     one archived, or one the bot may not post in (see `channels` and `destinations`); None for any other call, and
@@ -76,12 +108,19 @@ def channel_problem(state: SlackState, name: str, args: Args, grant: Grant | Non
         posted = posted_to(channels, channel)
         error = channels.post_problem(posted, grant, state.scopes) if posted else "channel_not_found"
     elif name == "chat.postEphemeral":
-        error = channels.ephemeral_problem(channel, str(args.get("user") or ""), grant, state.scopes)
+        error = _ephemeral_refused(state, posted_to(channels, channel), str(args.get("user") or ""), grant)
     elif name == "chat.update":
         error = channels.update_problem(channel, grant) if names_a_conversation(channel) else "channel_not_found"
     else:
         return None
     return {"ok": False, "error": error} if error else None
+
+
+def _ephemeral_refused(state: SlackState, channel: str | None, user: str, grant: Grant | None) -> str | None:
+    if channel is None:
+        return "channel_not_found"
+    refused = state.channels.ephemeral_problem(channel, user, grant, state.scopes)
+    return refused or ephemeral_reader_problem(state.users, channel, user)
 
 
 def _upload_refused(state: SlackState, args: Args, grant: Grant | None) -> Answer | None:

@@ -12,13 +12,18 @@
   https://github.com/slackapi/bolt-js/issues/2115); its `channels` takes "channel IDs or user IDs", at most 100
   (`channels_limit_exceeded`: https://docs.slack.dev/reference/methods/files.completeUploadExternal). The stand-in
   checks the prefix and the characters, not the length: its ids are shorter than Slack's.
+- A user id, or a DM's `D…` id, of someone Slack does not know finds nothing: `channel_not_found` where a call names a
+  conversation (chat.postMessage, chat.update, chat.delete, chat.postEphemeral, a shared file), `user_not_found` in
+  conversations.open's `users` ("Value(s) passed for users was invalid":
+  https://docs.slack.dev/reference/methods/conversations.open#errors).
 """
 
 import re
+from collections.abc import Collection
 from typing import Any
 
 from bot.fakeslack.channels import Channels
-from bot.fakeslack.state import dm_channel
+from bot.fakeslack.state import dm_channel, dm_users
 
 Answer = dict[str, Any]
 
@@ -38,6 +43,20 @@ def posted_to(channels: Channels, channel: str) -> str | None:
         return dm_channel(channel)
     named = channels.named(channel.removeprefix("#"))
     return named.channel_id if named is not None else None
+
+
+def unknown_person(known: Collection[str], channel: str) -> bool:
+    """Whether `channel` is a user id, or a DM's id, of nobody in `known` (the people of the fake's workspaces)."""
+    people = dm_users(channel)
+    return bool(people) and not any(person in known for person in people)
+
+
+def ephemeral_reader_problem(known: Collection[str], channel: str, user: str) -> str | None:
+    """Slack's refusal of an ephemeral message in a DM, or for someone it does not know: it is for a member of the
+    conversation (`user_not_in_channel`: https://docs.slack.dev/reference/methods/chat.postEphemeral#errors), and a
+    DM's only member besides the bot is its person."""
+    people = dm_users(channel)
+    return "user_not_in_channel" if user not in known or (people and user not in people) else None
 
 
 def names_a_conversation(channel: str) -> bool:

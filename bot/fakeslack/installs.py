@@ -203,7 +203,8 @@ class Installs:
             grant = self._refresh.pop(refresh_token, None)
         if grant is None:
             return {"ok": False, "error": "invalid_refresh_token"}
-        return {**self._access(grant), "team": self._team(grant.team_id), "enterprise": self._team(grant.enterprise_id)}
+        shape = {"team": self._team(grant.team_id), "enterprise": self._team(grant.enterprise_id)}
+        return {**self._access(grant), **shape, "is_enterprise_install": grant.org_wide}
 
     def _install_shape(self, installer: Installer) -> dict[str, Any]:
         """`team` is null in an org-wide install; `enterprise` is null outside Grid."""

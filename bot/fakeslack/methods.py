@@ -9,7 +9,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.fakeslack.access import CLIENT_METHODS, channel_problem, dm_problem, home_problem, reach_problem, token_problem
+from bot.fakeslack.access import (
+    CLIENT_METHODS,
+    channel_problem,
+    dm_problem,
+    home_problem,
+    reach_problem,
+    token_problem,
+    unknown_problem,
+)
 from bot.fakeslack.blockkit import posted_problems
 from bot.fakeslack.destinations import names_a_conversation, posted_to
 from bot.fakeslack.faults import HANG_UP, Fault
@@ -53,6 +61,7 @@ def call_method(state: SlackState, name: str, args: Args, *, bearer: str | None)
     refused = (
         token_problem(state, name, token)
         or reach_problem(state, name, args, grant)
+        or unknown_problem(state, name, args)
         or channel_problem(state, name, args, grant)
         or dm_problem(state, name, args)
         or home_problem(state, name)
@@ -161,7 +170,7 @@ def chat_post_ephemeral(state: SlackState, args: Args) -> Answer:
         return refused
     ts = state.new_ts()
     message = {"type": "message", "ts": ts, "text": args.get("text", ""), "blocks": args.get("blocks", [])}
-    state.store_ephemeral(str(args["channel"]), ts, message, reader=str(args["user"]))
+    state.store_ephemeral(str(posted_to(state.channels, str(args["channel"]))), ts, message, reader=str(args["user"]))
     return {"ok": True, "message_ts": ts}
 
 

@@ -15,7 +15,7 @@ from services.workspace_purge import purge, purge_plan
 from services.workspaces import record_uninstall
 from tests.conftest import RunningBot
 from tests.e2e.test_pulse_rounds import answer, questions_dm, start, tick
-from tests.helpers import load_org, load_policy, shown
+from tests.helpers import add_org_people, load_org, load_policy, shown
 from tests.pulse_org import EAST, POLICY, PULSE, org_csv
 from tests.rewards_helpers import set_up
 
@@ -59,6 +59,7 @@ def test_the_organisations_pulse_results_with_ten_long_questions_and_sixty_long_
         for n in range(60)
     )
     load_org(bot.sessions, bot.clock.now(), org_csv() + teams)
+    add_org_people(bot.slack, org_csv() + teams)
     load_policy(bot.sessions, bot.clock.now(), POLICY + ten_long_questions())
     bot.driver.command("U0HR", "/pulse", "start")
     for n in range(6):
@@ -108,6 +109,7 @@ def with_twenty_more_in_east(bot: RunningBot) -> list[str]:
     more = [f"U0E{n:02}" for n in range(20)]
     rows = "".join(f"{user},Agent {user},Support East,frontline,U0MGR1,,Europe/London,\n" for user in more)
     load_org(bot.sessions, bot.clock.now(), org_csv() + rows)
+    add_org_people(bot.slack, org_csv() + rows)
     return [*EAST, *more]
 
 

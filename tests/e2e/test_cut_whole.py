@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from tests.conftest import FIXTURES, RunningBot
 from tests.e2e.test_suggestions import suggest
-from tests.helpers import load_org, load_policy
+from tests.helpers import add_org_people, load_org, load_policy
 from tests.pulse_org import HEADER
 from tests.rewards_helpers import add_story, load_policy_text, set_up
 from tests.suggestions_helpers import EXTRA_AGENTS, SUGGESTIONS_POLICY
@@ -21,6 +21,7 @@ def test_the_digest_cuts_a_long_name_before_an_emoji_not_inside_it(bot: RunningB
     assert len(LONG_NAME) == 80
     org = (FIXTURES / "org.csv").read_text() + f'U0LONG,"{LONG_NAME}",Support East,frontline,U0MGR1,,Europe/London,\n'
     load_org(bot.sessions, bot.clock.now(), org)
+    add_org_people(bot.slack, org)
     load_policy_text(bot.sessions, bot.clock.now())
 
     bot.driver.command("U0MGR1", "/digest")
@@ -50,6 +51,7 @@ def test_a_request_sent_to_forty_admins_names_a_few_and_still_says_what_was_over
     ]
     agent = "U0LONE,Lone Agent,Support East,frontline,,,Europe/London,agent"
     load_org(bot.sessions, bot.clock.now(), "\n".join([HEADER, *admins, agent]) + "\n")
+    add_org_people(bot.slack, "\n".join([HEADER, *admins, agent]) + "\n")
     load_policy_text(bot.sessions, bot.clock.now())
 
     reply = bot.driver.command("U0LONE", "/resolve", "refund 80 order 42 parcel lost in transit")
@@ -91,6 +93,7 @@ def test_you_said_we_did_thanks_twenty_long_named_backers_and_counts_the_others(
     backers = [f"U0BK{n:02d}" for n in range(25)]
     rows = "".join(f'{user},"Agent {user[-2:]}, {desk}",Support East,frontline,U0MGR1,,,agent\n' for user in backers)
     load_org(bot.sessions, bot.clock.now(), (FIXTURES / "org.csv").read_text() + EXTRA_AGENTS + rows)
+    add_org_people(bot.slack, (FIXTURES / "org.csv").read_text() + EXTRA_AGENTS + rows)
     load_policy(bot.sessions, bot.clock.now(), SUGGESTIONS_POLICY)
     card = suggest(bot)
     post = bot.slack.calls("chat.postMessage", channel="C0EAST")[-1]
@@ -109,6 +112,7 @@ def test_you_said_we_did_thanks_twenty_long_named_backers_and_counts_the_others(
 def test_a_right_to_left_override_in_a_name_ends_with_the_name(bot: RunningBot) -> None:
     org = (FIXTURES / "org.csv").read_text().replace("Sam Agent", "Sam Agent \u202eTeam A")
     load_org(bot.sessions, bot.clock.now(), org)
+    add_org_people(bot.slack, org)
     load_policy_text(bot.sessions, bot.clock.now())
 
     bot.driver.command("U0AGENT1", "/resolve", "refund 80 order 42 parcel lost in transit")
@@ -125,6 +129,7 @@ def test_a_right_to_left_override_in_a_name_ends_with_the_name_in_a_forms_hint_a
 ) -> None:
     org = (FIXTURES / "org.csv").read_text().replace("Sam Agent", "\u202eSam Agent")
     load_org(bot.sessions, bot.clock.now(), org)
+    add_org_people(bot.slack, org)
     load_policy_text(bot.sessions, bot.clock.now())
     bot.driver.command("U0AGENT1", "/resolve", "refund 80 order 42 parcel lost in transit")
     [request] = bot.slack.calls("chat.postMessage", channel="U0MGR1")
@@ -146,6 +151,7 @@ def test_a_right_to_left_override_in_a_story_ends_with_its_name_and_its_option_w
     characters Slack takes (the fake Slack refuses the form otherwise)."""
     org = (FIXTURES / "org.csv").read_text().replace("Ines Agent", "Ines \u202eAgent")
     load_org(bot.sessions, bot.clock.now(), org)
+    add_org_people(bot.slack, org)
     load_policy_text(bot.sessions, bot.clock.now())
     with bot.sessions.begin() as session:
         add_story(session, "U0AGENT3", "Refunded \u202elate order " + "x" * 80, bot.clock.now())
@@ -161,6 +167,7 @@ def test_a_right_to_left_override_in_a_story_ends_with_its_name_and_its_option_w
 
 def test_an_anonymous_idea_typed_longer_than_the_form_holds_opens_cut_and_says_so(bot: RunningBot) -> None:
     load_org(bot.sessions, bot.clock.now(), (FIXTURES / "org.csv").read_text() + EXTRA_AGENTS)
+    add_org_people(bot.slack, (FIXTURES / "org.csv").read_text() + EXTRA_AGENTS)
     load_policy(bot.sessions, bot.clock.now(), SUGGESTIONS_POLICY)
     start = ("the late shift needs a second person on the returns desk " * 18)[:999]
     idea = start + "🇵🇸" + " on Fridays" * 40  # a flag across the box's 1,000 characters
@@ -195,6 +202,7 @@ def test_a_team_not_found_names_twenty_teams_and_counts_the_others(bot: RunningB
         "U0HR,Hana Reyes,People,hr,U0ADMIN,,Europe/London,",
     ]
     load_org(bot.sessions, bot.clock.now(), "\n".join([HEADER, *people, *managers]) + "\n")
+    add_org_people(bot.slack, "\n".join([HEADER, *people, *managers]) + "\n")
     load_policy_text(bot.sessions, bot.clock.now())
 
     bot.driver.command("U0HR", "/digest", "team:Nowhere")

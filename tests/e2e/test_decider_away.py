@@ -11,7 +11,7 @@ from models import Resolution
 from tests.conftest import FIXTURES, RunningBot
 from tests.e2e.test_people_leaving import reimport
 from tests.e2e.test_rewards_approval import action_ids
-from tests.helpers import load_org, load_org_and_policy, load_policy
+from tests.helpers import add_org_people, load_org, load_org_and_policy, load_policy
 
 ORG_CSV = (FIXTURES / "org.csv").read_text()
 MAYA_ON_LEAVE = ORG_CSV.replace("Support East,frontline,U0MGR1", "Support East,frontline,U0MGR2")
@@ -109,6 +109,7 @@ def test_a_request_that_went_up_and_was_lent_to_another_team_and_back_returns_to
     went): it comes back to Gus in a new DM with the buttons, never down to Maya, who let it wait."""
     bot.slack.add_user("U0GUS", "Gus Head")
     load_org(bot.sessions, bot.clock.now(), GUS_ABOVE_MAYA)
+    add_org_people(bot.slack, GUS_ABOVE_MAYA)
     load_policy(bot.sessions, bot.clock.now())
     deps, client = bot.runtime.deps, bot.runtime.app.client
     bot.driver.command("U0AGENT1", "/resolve", "refund 80 order 42 parcel lost in transit")
@@ -136,6 +137,7 @@ def test_a_request_that_went_up_past_a_manager_on_holiday_does_not_come_back_dow
     Maya, and Sam is told Ada decides it."""
     bot.slack.add_user("U0GUS", "Gus Head")
     load_org(bot.sessions, bot.clock.now(), GUS_ABOVE_MAYA)
+    add_org_people(bot.slack, GUS_ABOVE_MAYA)
     load_policy(bot.sessions, bot.clock.now())
     deps, client = bot.runtime.deps, bot.runtime.app.client
     bot.driver.command("U0AGENT1", "/resolve", "refund 80 order 42 parcel lost in transit")
@@ -185,6 +187,7 @@ def _sam_asks_and_it_goes_up(bot: RunningBot, org: str) -> None:
     for user, name in [("U0ABE", "Abe Admin"), ("U0ADMIN", "Ada Admin"), ("U0GUS", "Gus Head")]:
         bot.slack.add_user(user, name)
     load_org(bot.sessions, bot.clock.now(), org)
+    add_org_people(bot.slack, org)
     load_policy(bot.sessions, bot.clock.now())
     bot.driver.command("U0AGENT1", "/resolve", "refund 80 order 42 parcel lost in transit")
     for _ in range(2):  # Maya is reminded, then it goes up past her

@@ -20,7 +20,7 @@ from services.org_import import ImportReport
 from tests.conftest import FIXTURES, RunningBot
 from tests.e2e.test_people_leaving import reimport
 from tests.e2e.test_rewards_approval import action_ids, request_to
-from tests.helpers import load_org, load_policy
+from tests.helpers import add_org_people, load_org, load_policy
 from tests.rewards_helpers import grants, set_up
 
 ORG_CSV = (FIXTURES / "org.csv").read_text()
@@ -40,6 +40,7 @@ def adas_refund_waiting_on_yan(bot: RunningBot, org: str) -> None:
     for user, name in [("U0ADMIN2", "Zoe Admin"), ("U0ADMIN3", "Yan Admin")]:
         bot.slack.add_user(user, name)
     load_org(bot.sessions, bot.clock.now(), org)
+    add_org_people(bot.slack, org)
     load_policy(bot.sessions, bot.clock.now())
     bot.driver.command("U0ADMIN", "/resolve", "refund 900 order 42 parcel lost in transit")
     assert the_request(bot) == ("pending", "U0ADMIN3")
@@ -95,6 +96,7 @@ def adas_nomination_of_omar(bot: RunningBot, org: str) -> dict[str, object]:
     """Ada, Omar's manager, nominates him: it goes up to HR and waits on Hana. Hana's click on it, made then."""
     set_up(bot.sessions, bot.clock.now())
     load_org(bot.sessions, bot.clock.now(), org)
+    add_org_people(bot.slack, org)
     reply = bot.driver.command("U0ADMIN", "/nominate", f"{OMAR} voucher_25 ran the west desk alone")
     assert "waiting for approval by Hana Reyes" in reply.text
     return bot.driver.click_payload("U0HR", request_to(bot, "U0HR"), blocks.APPROVE)
@@ -162,6 +164,7 @@ def test_a_request_never_goes_up_to_an_admin_under_the_requester_while_their_man
     is told it now comes to them only to be refused."""
     bot.slack.add_user("U0ADMIN3", "Yan Admin")
     load_org(bot.sessions, bot.clock.now(), YAN_UNDER_OMAR)
+    add_org_people(bot.slack, YAN_UNDER_OMAR)
     load_policy(bot.sessions, bot.clock.now())
     bot.driver.command("U0MGR2", "/resolve", "refund 900 order 42 parcel lost in transit")
     assert the_request(bot) == ("pending", "U0ADMIN")
@@ -184,6 +187,7 @@ def test_a_request_sent_to_an_admin_under_the_requester_whose_manager_left_is_th
         bot.slack.add_user(user, name)
     org = ORG_CSV.replace(",admin,,ada@", ",manager,,ada@") + "U0ADMIN3,Yan Admin,Support West,admin,U0AGENT3,,UTC,\n"
     load_org(bot.sessions, bot.clock.now(), org)
+    add_org_people(bot.slack, org)
     load_policy(bot.sessions, bot.clock.now())
     bot.driver.user_change("U0MGR2", deleted=True)
     bot.clock.advance(timedelta(hours=2))

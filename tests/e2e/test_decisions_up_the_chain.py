@@ -7,7 +7,7 @@ from sqlalchemy import select
 from models import Nomination, Resolution
 from tests.conftest import RunningBot
 from tests.e2e.test_follow_ups import ADMIN_UNDER_ANOTHER_TEAM
-from tests.helpers import load_org, load_policy
+from tests.helpers import add_org_people, load_org, load_policy
 from tests.rewards_helpers import set_up
 
 
@@ -16,6 +16,7 @@ def test_an_admin_cannot_decide_a_request_of_their_own_boss_which_goes_to_anothe
     for user, name in [("U0CEO", "Cleo Chief"), ("U0OPS", "Otto Ops"), ("U0ADMIN", "Ada Admin")]:
         bot.slack.add_user(user, name)
     load_org(bot.sessions, bot.clock.now(), ADMIN_UNDER_ANOTHER_TEAM)
+    add_org_people(bot.slack, ADMIN_UNDER_ANOTHER_TEAM)
     load_policy(bot.sessions, bot.clock.now())
 
     reply = bot.driver.command("U0CEO", "/resolve", "refund 900 order 42 parcel lost in transit")
@@ -46,6 +47,7 @@ def test_an_admins_home_lists_no_request_of_their_own_boss_and_the_other_admins_
     for user, name in [("U0CEO", "Cleo Chief"), ("U0OPS", "Otto Ops"), ("U0ADMIN", "Ada Admin")]:
         bot.slack.add_user(user, name)
     load_org(bot.sessions, bot.clock.now(), ADMIN_UNDER_ANOTHER_TEAM)
+    add_org_people(bot.slack, ADMIN_UNDER_ANOTHER_TEAM)
     load_policy(bot.sessions, bot.clock.now())
     bot.driver.command("U0CEO", "/resolve", "refund 900 order 42 parcel lost in transit")
     bot.driver.command("U0OPS", "/resolve", "refund 800 order 43 parcel lost in transit")

@@ -141,6 +141,7 @@ def test_a_request_an_admin_let_wait_goes_to_the_other_admins_not_up_the_admins_
     (Cleo, Otto's boss, has hers sent to Zoe at once: Ada reports to her, `test_decisions_up_the_chain`.)"""
     for user, name in [("U0CEO", "Cleo Chief"), ("U0OPS", "Otto Ops"), ("U0NEWBIE", "Nia Newbie")]:
         bot.slack.add_user(user, name)
+    bot.slack.add_user("U0ADMIN2", "Zoe Admin")
     load_org(bot.sessions, bot.clock.now(), ADMIN_UNDER_ANOTHER_TEAM)
     load_policy(bot.sessions, bot.clock.now())
     bot.driver.command(requester, "/resolve", "refund 900 order 42 parcel lost in transit")

@@ -17,7 +17,7 @@ from services.resolutions.escalations import due_follow_ups
 from tests.conftest import RunningBot
 from tests.e2e.test_people_leaving import reimport
 from tests.e2e.test_rewards_approval import LEE
-from tests.helpers import FIXTURES, POLICY_EXAMPLE, load_org, load_policy
+from tests.helpers import FIXTURES, POLICY_EXAMPLE, add_org_people, load_org, load_policy
 
 SYDNEY_MANAGER_KOLKATA_ADMIN = (
     (FIXTURES / "org.csv")
@@ -50,6 +50,7 @@ def test_a_reminder_due_in_the_deciders_night_waits_for_her_morning_and_the_esca
     bot: RunningBot,
 ) -> None:
     load_org(bot.sessions, bot.clock.now(), SYDNEY_MANAGER_KOLKATA_ADMIN)
+    add_org_people(bot.slack, SYDNEY_MANAGER_KOLKATA_ADMIN)
     load_policy(bot.sessions, bot.clock.now(), POLICY_EXAMPLE.read_text())
     bot.clock.set(at(2, 9))  # 20:00 in Sydney: Sam, with a customer in New York, sends a request now
     bot.driver.command("U0AGENT1", "/resolve", "refund 80 order 42 parcel lost in transit")
@@ -94,6 +95,7 @@ def test_the_day_after_the_clocks_go_forward_a_reminder_comes_at_eight_by_the_ne
 
 def test_a_reward_reminder_and_its_going_up_each_wait_for_their_recipients_morning(bot: RunningBot) -> None:
     load_org(bot.sessions, bot.clock.now(), SYDNEY_ADMIN)
+    add_org_people(bot.slack, SYDNEY_ADMIN)
     load_policy(bot.sessions, bot.clock.now(), POLICY_EXAMPLE.read_text())
     bot.driver.command("U0AGENT1", "/nominate", f"{LEE} voucher_25 saved a key account")  # 04:00 in New York
 
@@ -124,6 +126,7 @@ U0AGENT1,Sam Agent,Support East,frontline,U0MGR1,,America/New_York,agent
 def test_a_request_going_up_to_several_admins_reaches_each_in_their_own_morning(bot: RunningBot) -> None:
     """It goes up once one of them is in their day, to her; the other, still in her night, gets it in her morning."""
     load_org(bot.sessions, bot.clock.now(), TWO_ADMINS_ABOVE_NOBODY)
+    add_org_people(bot.slack, TWO_ADMINS_ABOVE_NOBODY)
     load_policy(bot.sessions, bot.clock.now(), POLICY_EXAMPLE.read_text())
     bot.driver.command("U0AGENT1", "/resolve", "refund 80 order 42 parcel lost in transit")
 
@@ -150,6 +153,7 @@ def test_a_request_going_up_to_several_admins_reaches_each_in_their_own_morning(
 
 def test_a_request_decided_before_the_other_admins_morning_never_reaches_her(bot: RunningBot) -> None:
     load_org(bot.sessions, bot.clock.now(), TWO_ADMINS_ABOVE_NOBODY)
+    add_org_people(bot.slack, TWO_ADMINS_ABOVE_NOBODY)
     load_policy(bot.sessions, bot.clock.now(), POLICY_EXAMPLE.read_text())
     bot.driver.command("U0AGENT1", "/resolve", "refund 80 order 42 parcel lost in transit")
     tick(bot, at(3, 21))

@@ -9,7 +9,7 @@ from tests.e2e.test_home_after_handover import maya_sees_sams_request, shown
 from tests.e2e.test_home_again_sending import homes_queued
 from tests.e2e.test_home_latest import buttons_of
 from tests.e2e.test_rewards_approval import LEE, request_to
-from tests.helpers import load_org, load_org_and_policy
+from tests.helpers import add_org_people, load_org, load_org_and_policy
 from tests.rewards_helpers import set_up
 
 
@@ -57,6 +57,7 @@ def test_a_decision_publishes_the_homes_it_concerns_however_many_admins_there_ar
     admins = "".join(f"U0ADM{n:02},Admin {n},Operations,admin,,adm{n}@example.com,Europe/London,\n" for n in range(20))
     maya_sees_sams_request(bot)
     load_org(bot.sessions, bot.clock.now(), (FIXTURES / "org.csv").read_text() + admins)
+    add_org_people(bot.slack, (FIXTURES / "org.csv").read_text() + admins)
     bot.driver.open_home("U0ADMIN")
     admin_home = bot.slack.state.home_view("U0ADMIN")
     assert admin_home is not None
@@ -71,6 +72,7 @@ def test_a_request_sent_to_the_admins_leaves_each_of_their_homes_once_one_decide
     extra = "".join(f"U0ADM{n:02},Admin {n},Operations,admin,,adm{n}@example.com,Europe/London,\n" for n in range(3))
     load_org_and_policy(bot.sessions, bot.clock.now())
     load_org(bot.sessions, bot.clock.now(), (FIXTURES / "org.csv").read_text() + extra)
+    add_org_people(bot.slack, (FIXTURES / "org.csv").read_text() + extra)
     bot.driver.command("U0ADMIN", "/resolve", "refund 400 order 42 parcel lost in transit")
     bot.driver.open_home("U0ADM00")
     home = bot.slack.state.home_view("U0ADM00")

@@ -15,7 +15,7 @@ from services.suggestions.lifecycle import SuggestionRequest
 from tests.conftest import RunningBot
 from tests.e2e.test_pulse_rounds import tick
 from tests.fixture_week import MONDAY, at, load_fixture_week, pile_of_pending
-from tests.helpers import POLICY_EXAMPLE, employee, load_org, load_policy
+from tests.helpers import POLICY_EXAMPLE, add_org_people, employee, load_org, load_policy
 from tests.pulse_org import POLICY, PULSE, org_csv
 from tests.suggestions_helpers import load_suggestion_org
 
@@ -150,6 +150,7 @@ def test_pulse_results_name_every_one_of_sixty_teams_inside(bot: RunningBot) -> 
         for n in range(60)
     )
     load_org(bot.sessions, bot.clock.now(), org_csv() + teams)
+    add_org_people(bot.slack, org_csv() + teams)
     load_policy(bot.sessions, bot.clock.now(), POLICY + PULSE)
     bot.driver.command("U0HR", "/pulse", "start")
     bot.clock.advance(timedelta(hours=73))

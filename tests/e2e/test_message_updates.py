@@ -13,7 +13,7 @@ from handlers.jobs.drain_outbox import drain_outbox
 from handlers.message_updates import queue_updates
 from models import SuggestionBacker, Workspace
 from tests.conftest import RECOGNITION_CHANNEL, RunningBot
-from tests.helpers import count, load_org, load_policy, one_after_the_other, skip_unless_writers_overlap
+from tests.helpers import add_org_people, count, load_org, load_policy, one_after_the_other, skip_unless_writers_overlap
 from tests.suggestions_helpers import load_suggestion_org
 
 SLACK_DOWN = {"status": 503, "times": 3}  # the first try and the listener client's two retries
@@ -41,6 +41,7 @@ def two_admins(bot: RunningBot) -> tuple[Call, Call]:
         "U0ADM1,Ada One,Ops,admin,\nU0ADM2,Bo Two,Ops,admin,\nU0LONE,Lone Agent,Ops,frontline,\n"
     )
     load_org(bot.sessions, bot.clock.now(), csv_text)
+    add_org_people(bot.slack, csv_text)
     load_policy(bot.sessions, bot.clock.now())
     bot.driver.command("U0LONE", "/resolve", "credit 40 big goodwill gesture")
     return bot.slack.calls("chat.postMessage", channel="U0ADM1")[0], bot.slack.calls(

@@ -20,7 +20,7 @@ from services.policy.versions import load_policy
 from tests.conftest import RunningBot
 from tests.e2e.test_pulse_results import answer_all, close
 from tests.e2e.test_pulse_rounds import answer_ids, questions_dm
-from tests.helpers import load_org
+from tests.helpers import add_org_people, load_org
 from tests.pulse_org import HEADER, POLICY, PULSE
 
 SUB_A = [f"U0SA{n}" for n in range(1, 6)]
@@ -55,6 +55,7 @@ def load_bo_org(sessions: sessionmaker[Session], now: datetime, sub_c: int = 0) 
 
 def start_bo_round(bot: RunningBot, sub_c: int = 0) -> None:
     load_bo_org(bot.sessions, bot.clock.now(), sub_c)
+    add_org_people(bot.slack, org_csv(sub_c))
     assert "Pulse round 1 is open" in bot.driver.command("U0HANA", "/pulse", "start").text
 
 
@@ -139,6 +140,7 @@ def test_hr_closes_a_round_early_and_results_show_at_once(bot: RunningBot) -> No
 
 def test_closing_is_for_hr_and_there_must_be_a_round(bot: RunningBot) -> None:
     load_bo_org(bot.sessions, bot.clock.now())
+    add_org_people(bot.slack, org_csv())
 
     nothing = bot.driver.command("U0HANA", "/pulse", "close")
     start_bo_round_again = bot.driver.command("U0HANA", "/pulse", "start")
@@ -188,6 +190,7 @@ def test_the_cli_closes_the_open_round_and_a_second_close_says_it_is_closed_with
     bot: RunningBot, database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     load_bo_org(bot.sessions, bot.clock.now())
+    add_org_people(bot.slack, org_csv())
     monkeypatch.setenv("DATABASE_URL", database_url)
 
     assert main(["pulse", "start"]) == 0

@@ -13,7 +13,7 @@ from services.policy.versions import load_policy
 from tests.conftest import RunningBot
 from tests.e2e.test_digest_command import digest_command
 from tests.e2e.test_pulse_results import answer_all, close
-from tests.helpers import load_org
+from tests.helpers import add_org_people, load_org
 from tests.pulse_org import HEADER, POLICY, PULSE
 
 ANNA_OWN = ["U0X01", "U0X02"]
@@ -44,6 +44,7 @@ def org() -> str:
 def sealed_with_ben_hidden(bot: RunningBot) -> None:
     now = bot.clock.now()
     load_org(bot.sessions, now, org())
+    add_org_people(bot.slack, org())
     with bot.sessions.begin() as session:
         workspace = directory.ensure_workspace(session, slack_team_id="T0LATITUDE", now=now)
         load_policy(session, workspace=workspace, text=POLICY + PULSE, loaded_by="test", now=now)
@@ -103,6 +104,7 @@ def test_a_team_whose_own_people_were_none_of_them_asked_stays_shown_with_its_in
     ]
     now = bot.clock.now()
     load_org(bot.sessions, now, "\n".join([HEADER, *rows]) + "\n")
+    add_org_people(bot.slack, "\n".join([HEADER, *rows]) + "\n")
     with bot.sessions.begin() as session:
         workspace = directory.ensure_workspace(session, slack_team_id="T0LATITUDE", now=now)
         load_policy(session, workspace=workspace, text=POLICY + PULSE, loaded_by="test", now=now)

@@ -17,7 +17,7 @@ from tests.e2e.test_people_leaving_pulse import without
 from tests.e2e.test_pulse_anonymity import SUB_B, bo_round, comment, org_csv
 from tests.e2e.test_pulse_relay import COMMENT, after_the_relay_delay, commented_round, reply_from_results, sealed_for
 from tests.e2e.test_pulse_results import close
-from tests.helpers import count, load_org, shown
+from tests.helpers import add_org_people, count, load_org, shown
 from tests.pulse_org import org_csv as pulse_org_csv
 
 SUB_B_COMMENT = "Our queue tool keeps crashing"
@@ -35,6 +35,7 @@ def round_then_ben_moves(bot: RunningBot, moved: str = BEN_UNDER_LEE) -> None:
     comment(bot, SUB_B[0], SUB_B_COMMENT)
     close(bot)
     load_org(bot.sessions, bot.clock.now(), moved)
+    add_org_people(bot.slack, moved)
     bot.slack.reset()
 
 
@@ -87,6 +88,7 @@ def test_a_manager_moved_above_another_team_cannot_reply_to_its_comments(bot: Ru
         "U0MGR1,Maya Manager,Support East,manager,U0ADMIN,", "U0MGR1,Maya Manager,Support East,manager,U0MGR2,"
     )
     load_org(bot.sessions, bot.clock.now(), maya_under_omar)
+    add_org_people(bot.slack, maya_under_omar)
 
     omar = bot.driver.command("U0MGR2", "/pulse", "results").text
     with bot.sessions() as session:

@@ -10,7 +10,7 @@ from services import directory
 from services.policy.versions import load_policy
 from tests.conftest import RunningBot
 from tests.e2e.test_pulse_rounds import tick
-from tests.helpers import load_org
+from tests.helpers import add_org_people, load_org
 from tests.pulse_org import EAST, EVERYONE, POLICY, PULSE, WEST, load_pulse_org, org_csv
 
 SUNDAY = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -86,6 +86,7 @@ def tick_through_monday(bot: RunningBot) -> None:
 
 def test_no_round_is_scheduled_without_a_policy(bot: RunningBot) -> None:
     load_org(bot.sessions, SUNDAY, org_csv())
+    add_org_people(bot.slack, org_csv())
 
     tick_through_monday(bot)
 
@@ -121,6 +122,7 @@ def test_someone_invited_late_is_reminded_a_full_reminder_period_after_their_inv
     at(bot, 3, 12)  # the bot was down until Tuesday noon: London is invited now, a day late
     nia = "U0NEW,Nia New,Support East,frontline,U0MGR1,,Europe/London,\n"
     load_org(bot.sessions, bot.clock.now(), org_csv("Europe/London", "Europe/London") + nia)
+    add_org_people(bot.slack, org_csv("Europe/London", "Europe/London") + nia)
     at(bot, 3, 13)
 
     first_day = [c.channel for c in bot.slack.calls("chat.postMessage") if c.channel in ("U0NEW", EAST[0])]
@@ -140,6 +142,7 @@ def with_a_mover(bot: RunningBot, pulse: str) -> None:
     load_pulse_org(bot.sessions, SUNDAY, pulse=pulse)
     row = f"{MOVER},East Agent {MOVER[-2:]},Support East,frontline,U0MGR1,,America/New_York,"
     load_org(bot.sessions, SUNDAY, org_csv().replace(row, row.replace(",America/New_York,", ",,")))
+    add_org_people(bot.slack, org_csv().replace(row, row.replace(",America/New_York,", ",,")))
     bot.slack.add_user(MOVER, f"East Agent {MOVER[-2:]}", tz="America/New_York")
     bot.driver.user_change(MOVER, tz="America/New_York", tz_label="Eastern Standard Time", tz_offset=-18000)
 
@@ -199,6 +202,7 @@ def test_a_policy_loaded_before_the_org_file_opens_no_round_until_the_org_is_imp
     with bot.sessions() as session:
         assert session.scalars(select(PulseRound)).all() == []
     load_org(bot.sessions, bot.clock.now(), org_csv())
+    add_org_people(bot.slack, org_csv())
     at(bot, 2, 16)
 
     with bot.sessions() as session:
@@ -218,6 +222,7 @@ def test_a_round_due_before_the_first_org_import_is_not_opened_late_as_if_the_bo
     at(bot, 2, 15)  # Monday 10:00 in New York: due everywhere, and nobody to ask
 
     load_org(bot.sessions, datetime(2026, 3, 4, 15, 0, tzinfo=UTC), org_csv())
+    add_org_people(bot.slack, org_csv())
     at(bot, 4, 16)  # Wednesday: the Monday round's hour has passed everywhere
 
     with bot.sessions() as session:
@@ -237,6 +242,7 @@ def test_a_round_whose_hour_was_still_to_come_somewhere_when_the_org_was_importe
         workspace = directory.ensure_workspace(session, slack_team_id="T0LATITUDE", now=SUNDAY)
         load_policy(session, workspace=workspace, text=POLICY + PULSE, loaded_by="test", now=SUNDAY)
     load_org(bot.sessions, datetime(2026, 3, 2, 12, 0, tzinfo=UTC), org_csv())
+    add_org_people(bot.slack, org_csv())
 
     at(bot, 4, 16)
 

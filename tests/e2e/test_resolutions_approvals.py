@@ -10,7 +10,7 @@ from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
 from models import AuditEvent, Resolution
 from services import request_viewers
 from tests.conftest import FIXTURES, RunningBot
-from tests.helpers import count, employee, load_org, load_org_and_policy, load_policy
+from tests.helpers import add_org_people, count, employee, load_org, load_org_and_policy, load_policy
 
 
 @pytest.fixture
@@ -326,6 +326,7 @@ def test_when_one_admin_decides_every_admins_buttons_are_replaced(bot: RunningBo
         "U0ADM1,Ada One,Ops,admin,\nU0ADM2,Bo Two,Ops,admin,\nU0LONE,Lone Agent,Ops,frontline,\n"
     )
     load_org(bot.sessions, bot.clock.now(), csv_text)
+    add_org_people(bot.slack, csv_text)
     load_policy(bot.sessions, bot.clock.now())
     bot.driver.command("U0LONE", "/resolve", "credit 40 big goodwill gesture")
     first = bot.slack.calls("chat.postMessage", channel="U0ADM1")[0]
@@ -367,6 +368,7 @@ def test_a_manager_above_the_requesters_manager_hears_whose_it_is(bot: RunningBo
     """Dan manages Maya, who manages Sam: his Home and digest show his whole org's waiting requests, names and all.
     He may not decide Sam's (Maya does), and is told so by name."""
     load_org(bot.sessions, bot.clock.now(), ORG_WITH_A_DIRECTOR)
+    add_org_people(bot.slack, ORG_WITH_A_DIRECTOR)
     load_policy(bot.sessions, bot.clock.now())
     request = request_over_the_limit(bot)
 
@@ -391,6 +393,7 @@ def test_who_decided_a_request_hears_so_after_they_no_longer_manage_anyone_above
         .replace("U0MGR2,Omar Manager,Support West,manager,", "U0MGR2,Omar Manager,Support West,admin,")
     )
     load_org(ready.sessions, ready.clock.now(), demoted)
+    add_org_people(ready.slack, demoted)
     ready.slack.reset()
 
     ready.driver.click("U0ADMIN", request, "resolution_approve", forged=True)

@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from models import Resolution
 from tests.conftest import RunningBot
-from tests.helpers import load_org, load_policy
+from tests.helpers import add_org_people, load_org, load_policy
 
 OVER_THE_LIMIT = "refund 400 order 42 parcel lost in transit"
 
@@ -36,6 +36,7 @@ def test_the_only_admin_at_the_top_is_refused_at_once_and_never_sent_their_own_r
 
 def test_the_admin_at_the_top_has_their_request_decided_by_another_admin(bot: RunningBot) -> None:
     load_org(bot.sessions, bot.clock.now(), TWO_ADMINS)
+    add_org_people(bot.slack, TWO_ADMINS)
     load_policy(bot.sessions, bot.clock.now())
 
     reply = bot.driver.command("U0ADMIN", "/resolve", OVER_THE_LIMIT)

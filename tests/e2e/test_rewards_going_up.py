@@ -15,7 +15,7 @@ from tests.conftest import FIXTURES, RunningBot
 from tests.e2e.test_decider_away import GUS_ABOVE_MAYA
 from tests.e2e.test_people_leaving import WITHOUT_MAYA, reimport
 from tests.e2e.test_rewards_approval import LEE, WHY, action_ids, request_to
-from tests.helpers import load_org, load_policy
+from tests.helpers import add_org_people, load_org, load_policy
 from tests.rewards_helpers import grants, set_up
 
 ORG_CSV = (FIXTURES / "org.csv").read_text()
@@ -154,6 +154,7 @@ def test_a_nomination_an_approver_at_the_top_let_wait_goes_to_hr_or_the_other_ad
         ]
     )
     reimport(ready.sessions, ready.clock.now(), no_hr_two_admins)
+    ready.slack.add_user("U0ADMIN2", "Alex Admin")
     ready.driver.command("U0AGENT1", "/nominate", "<@U0MGR1|maya> voucher_25 covered the whole weekend")
     assert approver_of_the_nomination(ready) == "U0ADMIN"  # Maya's manager
     tick_after(ready, 24.1)
@@ -191,6 +192,7 @@ def test_a_nomination_that_went_up_past_an_approver_on_holiday_does_not_come_bac
     to Ada, not back to Maya."""
     bot.slack.add_user("U0GUS", "Gus Head")
     load_org(bot.sessions, bot.clock.now(), GUS_ABOVE_MAYA)
+    add_org_people(bot.slack, GUS_ABOVE_MAYA)
     load_policy(bot.sessions, bot.clock.now())
     bot.driver.command("U0MGR2", "/nominate", "<@U0AGENT1|sam> voucher_25 took the escalations queue")
     tick_after(bot, 24.1)
@@ -214,6 +216,7 @@ def _omar_nominates_sam_and_maya_lets_it_wait(bot: RunningBot, org: str, people:
     for user, name in people:
         bot.slack.add_user(user, name)
     load_org(bot.sessions, bot.clock.now(), org)
+    add_org_people(bot.slack, org)
     load_policy(bot.sessions, bot.clock.now())
     bot.driver.command("U0MGR2", "/nominate", "<@U0AGENT1|sam> voucher_25 took the escalations queue")
     tick_after(bot, 24.1)

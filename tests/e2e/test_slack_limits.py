@@ -7,7 +7,7 @@ from services.rewards.nominations import NominationRequest, nominate
 from tests.conftest import RunningBot
 from tests.e2e.test_pulse_results import answer_all, close
 from tests.e2e.test_pulse_rounds import questions_dm
-from tests.helpers import employee, load_org, load_org_and_policy, load_policy
+from tests.helpers import add_org_people, employee, load_org, load_org_and_policy, load_policy
 from tests.pulse_org import EAST, EVERYONE, POLICY, PULSE, load_pulse_org
 from tests.rewards_helpers import add_story
 
@@ -59,6 +59,7 @@ def a_full_catalog() -> str:
 
 def test_a_catalog_of_a_hundred_long_rewards_is_cut_where_the_reader_sees_it(bot: RunningBot) -> None:
     load_org(bot.sessions, bot.clock.now(), org_of_long_names(2))
+    add_org_people(bot.slack, org_of_long_names(2))
     load_policy(bot.sessions, bot.clock.now(), a_full_catalog())
 
     reply = bot.driver.command("U0P00", "/rewards", "catalog")
@@ -72,6 +73,7 @@ def test_a_catalog_of_a_hundred_long_rewards_is_cut_where_the_reader_sees_it(bot
 def test_hr_sees_many_mutual_pairs_of_long_names_cut_where_the_reader_sees_it(bot: RunningBot) -> None:
     now = bot.clock.now()
     load_org(bot.sessions, now, org_of_long_names(60))
+    add_org_people(bot.slack, org_of_long_names(60))
     load_policy(bot.sessions, now, POLICY)
     with bot.sessions.begin() as session:
         workspace = directory.ensure_workspace(session, slack_team_id="T0LATITUDE", now=now)
@@ -119,6 +121,7 @@ def long_praise() -> str:
 def test_a_history_of_long_rewards_between_long_names_fits_one_message(bot: RunningBot) -> None:
     now = bot.clock.now()
     load_org(bot.sessions, now, org_of_long_names(11))
+    add_org_people(bot.slack, org_of_long_names(11))
     load_policy(bot.sessions, now, long_praise())
     with bot.sessions.begin() as session:
         workspace = directory.ensure_workspace(session, slack_team_id="T0LATITUDE", now=now)
@@ -156,6 +159,7 @@ def test_a_nomination_between_long_names_for_a_long_reward_still_shows_its_reaso
     """Two names and a title of 200 characters written with `&` all along fill a section by themselves: the reason
     the approver decides on, and the approver HR reads, must still show."""
     load_org(bot.sessions, bot.clock.now(), org_of_long_names(2))
+    add_org_people(bot.slack, org_of_long_names(2))
     title = "V " + "&" * 198
     load_policy(
         bot.sessions, bot.clock.now(), f'{POLICY}[rewards.voucher]\ntitle = "{title}"\nkind = "voucher"\nvalue = 25\n'
@@ -181,6 +185,7 @@ def test_the_nominate_form_shows_the_value_of_rewards_whose_title_is_longer_than
         f'[rewards.card_{value}]\ntitle = "{title}"\nkind = "voucher"\nvalue = {value}\n' for value in (25, 50)
     )
     load_org(bot.sessions, bot.clock.now(), org_of_long_names(2))
+    add_org_people(bot.slack, org_of_long_names(2))
     load_policy(bot.sessions, bot.clock.now(), POLICY + "[rewards]\n" + items)
 
     bot.driver.command("U0P00", "/nominate")
@@ -203,6 +208,7 @@ def test_the_nominate_form_tells_apart_rewards_of_one_value_whose_titles_differ_
         for shop in ("east", "west")
     )
     load_org(bot.sessions, bot.clock.now(), org_of_long_names(2))
+    add_org_people(bot.slack, org_of_long_names(2))
     load_policy(bot.sessions, bot.clock.now(), POLICY + "[rewards]\n" + items)
 
     bot.driver.command("U0P00", "/nominate")
@@ -222,6 +228,7 @@ def test_a_reward_title_just_past_what_a_menu_option_shows_ends_in_its_descripti
 ) -> None:
     title = "Gift card for the staff shop, to spend on anything in its catalogue, today"
     load_org(bot.sessions, bot.clock.now(), org_of_long_names(2))
+    add_org_people(bot.slack, org_of_long_names(2))
     policy = f'[rewards.card]\ntitle = "{title}"\nkind = "voucher"\nvalue = 25\n'
     load_policy(bot.sessions, bot.clock.now(), POLICY + policy)
 
@@ -239,6 +246,7 @@ def test_the_nominate_form_shows_what_each_customer_story_was_whoever_told_it(bo
     """A story is offered as its teller's name and its summary, in an option of 75 characters: a long name must not
     leave every story of that colleague reading the same."""
     load_org(bot.sessions, bot.clock.now(), org_of_long_names(2))
+    add_org_people(bot.slack, org_of_long_names(2))
     load_policy(bot.sessions, bot.clock.now(), POLICY)
     with bot.sessions.begin() as session:
         for summary in ("Refunded a parcel lost twice", "Re-sent a broken mug"):

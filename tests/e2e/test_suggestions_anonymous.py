@@ -16,7 +16,7 @@ from handlers.jobs.drain_outbox import drain_outbox
 from models import AuditEvent, Base, Delivery, Suggestion, SuggestionBacker
 from services.random_wait import RELAY_DELAY_MINUTES
 from tests.conftest import FIXTURES, RunningBot, bot_settings
-from tests.helpers import POLICY_EXAMPLE, count, employee, load_org, load_policy
+from tests.helpers import POLICY_EXAMPLE, add_org_people, count, employee, load_org, load_policy
 from tests.suggestions_helpers import SUGGESTIONS_POLICY, after_the_release, after_the_wait, load_suggestion_org
 
 IDEA = "Stop making us read the refund script word for word"
@@ -241,6 +241,7 @@ def test_hr_in_the_authors_team_cannot_be_the_author_so_a_team_at_the_threshold_
     """Ada leads five: Hana from HR and four managers. Ada knows Hana may not send anonymous ideas, so one from
     her team comes from one of four. The refusal reads as for any team too small: it names nobody left out."""
     load_org(bot.sessions, bot.clock.now(), ADA_LEADS_HR_AND_FOUR_MANAGERS)
+    add_org_people(bot.slack, ADA_LEADS_HR_AND_FOUR_MANAGERS)
     load_policy(bot.sessions, bot.clock.now(), POLICY_EXAMPLE.read_text())
 
     among_four = suggest_anonymously(bot, user="U0MGR1")
@@ -338,6 +339,7 @@ def test_an_anonymous_idea_from_a_team_an_admin_leads_directly_is_told_done_to_n
     )
     load_suggestion_org(bot.sessions, bot.clock.now())
     load_org(bot.sessions, bot.clock.now(), (FIXTURES / "org.csv").read_text() + operations)
+    add_org_people(bot.slack, (FIXTURES / "org.csv").read_text() + operations)
     assert suggest_anonymously(bot, "U0OPS0", "One rota for the whole floor") == {}
     after_the_release(bot)
     card = bot.slack.calls("chat.postMessage", channel="U0ADMIN")[-1]
@@ -361,6 +363,7 @@ def test_an_anonymous_idea_from_a_team_an_admin_leads_is_told_done_to_nobody_of_
     sol = "U0SOL,Sol Agent,Support West,frontline,U0ADMIN,sol@example.com,Europe/London,agent\n"
     load_suggestion_org(bot.sessions, bot.clock.now())
     load_org(bot.sessions, bot.clock.now(), (FIXTURES / "org.csv").read_text() + operations + sol)
+    add_org_people(bot.slack, (FIXTURES / "org.csv").read_text() + operations + sol)
     refused = suggest_anonymously(bot, "U0SOL", "One rota for the whole floor")
     assert "fewer than 5 people" in refused["errors"]["anonymous"]  # type: ignore[index]
     assert suggest_anonymously(bot, "U0OPS0", "One rota for the whole floor") == {}

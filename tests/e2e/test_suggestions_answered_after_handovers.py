@@ -35,6 +35,7 @@ def test_an_answer_from_a_copy_reaches_the_owner_after_hand_overs_during_the_hol
 ) -> None:
     org = (FIXTURES / "org.csv").read_text() + EXTRA_AGENTS + SECOND_HR
     reimport(ready, org)
+    ready.slack.add_user("U0HR2", "Abe Second")
     ready.driver.command("U0AGENT1", "/suggest")
     view = ready.slack.calls("views.open")[-1].args["view"]
     assert ready.driver.submit("U0AGENT1", view, {"what": "Fewer surveys, please", "anonymous": ["yes"]}).json == {}

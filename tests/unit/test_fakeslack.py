@@ -169,6 +169,7 @@ def test_a_message_with_neither_text_nor_blocks_is_refused_with_no_text_as_slack
 
 def test_a_method_whose_scope_the_manifest_does_not_grant_is_refused() -> None:
     with FakeSlack(scopes=frozenset({"chat:write"})) as slack:
+        slack.add_user("U0LEE", "Lee Senior")
         client = WebClient(token=BOT_TOKEN, base_url=slack.api_url)
         with pytest.raises(SlackApiError) as raised:
             client.users_lookupByEmail(email="lee@example.com")
@@ -524,6 +525,7 @@ def test_an_image_a_screen_reader_could_say_nothing_of_is_refused_as_slack_does(
 
 
 def test_an_image_with_its_words_is_taken(slack: FakeSlack, client: WebClient) -> None:
+    slack.add_user("U0AGENT1", "Sam Agent")
     blocks = [{"type": "image", "image_url": CHART, "alt_text": "Bar chart: refunds 3, credits 2"}]
     assert client.chat_postMessage(channel="U0AGENT1", text="Your team's week", blocks=blocks)["ok"]
     with pytest.raises(SlackApiError) as refused:

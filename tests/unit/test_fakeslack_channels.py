@@ -61,6 +61,8 @@ def test_an_ephemeral_message_goes_only_where_a_post_would_and_to_someone_in_the
     slack.add_channel("C0PRIVATE", "managers", private=True, bot_is_member=False)
     slack.add_channel("C0OLD", "last-year", archived=True)
     slack.add_channel("C0FEW", "leads", members=("U0LEE",))
+    slack.add_user("U0LEE", "Lee Senior")
+    slack.add_user("U0SAM", "Sam Agent")
 
     assert error_of(client.chat_postEphemeral, channel="C0NOWHERE", user="U0LEE", text="hi") == "channel_not_found"
     assert error_of(client.chat_postEphemeral, channel="C0PRIVATE", user="U0LEE", text="hi") == "channel_not_found"

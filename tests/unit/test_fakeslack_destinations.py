@@ -35,6 +35,7 @@ def uploaded(client: WebClient) -> list[dict[str, Any]]:
 def test_a_file_is_refused_with_a_user_id_as_its_channel_id_as_slack_does(slack: FakeSlack, client: WebClient) -> None:
     """https://github.com/slackapi/bolt-js/issues/2115: `invalid_arguments`, the id not of the form
     `^[CGDZ][A-Z0-9]{8,}$`; the DM's `D…` id is taken."""
+    slack.add_user("U0LEE", "Lee Senior")
     files = uploaded(client)
 
     with pytest.raises(SlackApiError) as refused:
@@ -65,6 +66,7 @@ def test_the_channels_list_takes_channel_and_user_ids_and_at_most_a_hundred(
     """`channels`: "Comma-separated string of channel IDs or user IDs", `channels_limit_exceeded` past 100
     (https://docs.slack.dev/reference/methods/files.completeUploadExternal)."""
     slack.add_channel("C0OLD", "last-year", archived=True)
+    slack.add_user("U0LEE", "Lee Senior")
     many = [f"C0{n:03d}" for n in range(101)]
 
     assert error_of(client.files_completeUploadExternal, files=uploaded(client), channels=many) == (

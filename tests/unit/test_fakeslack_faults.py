@@ -18,6 +18,7 @@ def client(slack: FakeSlack) -> WebClient:
 
 
 def test_a_hang_up_closes_the_connection_without_an_answer_or_a_post(slack: FakeSlack, client: WebClient) -> None:
+    slack.add_user("U0A", "Ada Admin")
     slack.fail("chat.postMessage", hang_up=True)
 
     with pytest.raises(RemoteDisconnected):
@@ -28,6 +29,7 @@ def test_a_hang_up_closes_the_connection_without_an_answer_or_a_post(slack: Fake
 
 
 def test_a_hang_up_after_acting_posts_then_closes_the_connection(slack: FakeSlack, client: WebClient) -> None:
+    slack.add_user("U0A", "Ada Admin")
     slack.fail("chat.postMessage", hang_up_after_acting=True)
 
     with pytest.raises(RemoteDisconnected):
@@ -39,6 +41,8 @@ def test_a_hang_up_after_acting_posts_then_closes_the_connection(slack: FakeSlac
 
 
 def test_a_fault_for_one_channel_leaves_calls_to_the_others_alone(slack: FakeSlack, client: WebClient) -> None:
+    slack.add_user("U0A", "Ada Admin")
+    slack.add_user("U0B", "Ben Agent")
     slack.fail("chat.postMessage", error="channel_not_found", channel="U0B")
 
     assert client.chat_postMessage(channel="U0A", text="to A")["ok"]

@@ -22,6 +22,7 @@ from tests.conftest import bot_settings
 @pytest.fixture
 def deps(sessions: sessionmaker[Session], clock: MovableClock, slack: FakeSlack) -> Deps:
     """The process's dependencies as production makes them, on the test's clock."""
+    slack.add_user("U0A", "Sam Agent")
     return make_deps(bot_settings(slack, "sqlite://"), sessions, clock)
 
 

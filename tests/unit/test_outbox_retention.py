@@ -43,6 +43,7 @@ STILL_READ = ["resolution:4:request:U0B", "suggestion:5:channel", "suggestion:5:
 
 @pytest.fixture
 def deps(sessions: sessionmaker[Session], clock: MovableClock, slack: FakeSlack) -> Deps:
+    slack.add_user("U0A", "Sam Agent")
     return make_deps(bot_settings(slack, "sqlite://"), sessions, clock)
 
 

@@ -18,6 +18,7 @@ from tests.conftest import bot_settings
 
 
 def test_a_rate_limited_call_is_raised_at_once_with_retry_after_not_slept_through(slack: FakeSlack) -> None:
+    slack.add_user("U0A", "Sam Agent")
     client = create_client(bot_settings(slack, "sqlite://"))
     slack.fail("chat.postMessage", status=429, retry_after=3)
     started = time.monotonic()
@@ -57,6 +58,7 @@ def test_a_server_error_is_retried_twice_then_raised_for_a_call_safe_to_repeat(s
 
 
 def test_a_server_error_after_a_post_is_raised_at_once_as_slack_may_have_posted(slack: FakeSlack) -> None:
+    slack.add_user("U0A", "Sam Agent")
     client = create_client(bot_settings(slack, "sqlite://"))
     slack.fail("chat.postMessage", times=3, status=503)
 
@@ -68,6 +70,7 @@ def test_a_server_error_after_a_post_is_raised_at_once_as_slack_may_have_posted(
 
 
 def test_a_post_whose_connection_dropped_after_slack_acted_is_not_sent_again(slack: FakeSlack) -> None:
+    slack.add_user("U0A", "Sam Agent")
     client = create_client(bot_settings(slack, "sqlite://"))
     slack.fail("chat.postMessage", hang_up_after_acting=True)
 
@@ -78,6 +81,7 @@ def test_a_post_whose_connection_dropped_after_slack_acted_is_not_sent_again(sla
 
 
 def test_an_update_whose_connection_dropped_after_slack_acted_is_sent_again(slack: FakeSlack) -> None:
+    slack.add_user("U0A", "Sam Agent")
     client = create_client(bot_settings(slack, "sqlite://"))
     posted = client.chat_postMessage(channel="U0A", text="hello")
     slack.fail("chat.update", hang_up_after_acting=True)
