@@ -12,7 +12,7 @@ from slack_sdk.webhook import WebhookClient
 
 from bot.slack_tls import slack_tls
 from tests.conftest import RunningBot
-from tests.helpers import load_org_and_policy
+from tests.helpers import add_org_people, load_org_and_policy
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIENTS = {"WebClient", "WebhookClient"}
@@ -81,6 +81,7 @@ def test_the_clients_a_request_its_answers_and_the_sender_use_all_share_it(
     clients_made: list[Any], bot: RunningBot
 ) -> None:
     load_org_and_policy(bot.sessions, bot.clock.now())
+    add_org_people(bot.slack)
     bot.driver.command("U0AGENT1", "/resolve", "refund 80 order 42 parcel lost in transit")
     request = bot.slack.calls("chat.postMessage")[-1]
     bot.driver.click("U0AGENT2", request, "resolution_approve", forged=True)  # refused through its response URL
