@@ -167,7 +167,7 @@ def test_a_form_that_could_not_open_in_time_says_to_try_again(ready: RunningBot)
 
 
 def test_more_commands_held_up_than_a_default_pool_holds_still_get_their_holding_answers(
-    start_bot: StartBot, slack: FakeSlack, sessions: sessionmaker[Session], database_url: str, clock: MovableClock
+    start_bot: StartBot, sessions: sessionmaker[Session], database_url: str, clock: MovableClock
 ) -> None:
     """Each listener held up keeps its connection while it waits, and the replay check in front of Bolt
     needs one for the next request: with fewer connections than threads, that request would wait for
@@ -223,7 +223,7 @@ def test_a_form_saved_late_says_so_in_a_dm_when_slack_drops_the_modal_update(rea
 
 
 def test_in_socket_mode_commands_queued_behind_busy_workers_still_get_their_holding_answers_in_time(
-    start_bot: StartBot, slack: FakeSlack, sessions: sessionmaker[Session], database_url: str, clock: MovableClock
+    start_bot: StartBot, sessions: sessionmaker[Session], database_url: str, clock: MovableClock
 ) -> None:
     """Slack's 3 seconds run from when it sent the envelope: one waiting for a free Socket Mode worker, which each
     request holds until its holding answer, counts that wait towards its deadline (the fake Slack records an ack
