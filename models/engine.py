@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, unquote
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
@@ -40,6 +41,7 @@ waiting for its answer until the kernel gives up, some 15 minutes: these notice 
 query is not cut: the server's kernel answers the probes while it runs."""
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+_WRITER_LOCKS: WeakKeyDictionary[Engine, threading.Lock] = WeakKeyDictionary()
 
 
 def make_engine(
@@ -137,7 +139,7 @@ def _sqlite_engine(url: str) -> Engine:
     engine = create_engine(
         url, connect_args={"timeout": BUSY_TIMEOUT, "check_same_thread": False}, hide_parameters=True
     )
-    writer = threading.Lock()
+    writer = _WRITER_LOCKS[engine] = threading.Lock()
 
     @event.listens_for(engine, "connect")
     def configure(dbapi_connection: Any, _record: Any) -> None:
@@ -192,6 +194,12 @@ def _sqlite_engine(url: str) -> Engine:
                 writer.release()
 
     return engine
+
+
+def writer_lock(engine: Engine) -> "threading.Lock | None":
+    """The lock this process's SQLite writers on `engine` queue on (`_sqlite_engine`), for a check that none was left
+    held; None for PostgreSQL."""
+    return _WRITER_LOCKS.get(engine)
 
 
 def sqlite_file(url: str | URL) -> str | None:

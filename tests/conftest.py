@@ -2,7 +2,7 @@
 
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -15,16 +15,16 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import MovableClock
 from bot.fakeslack import FakeSlack, SlackDriver, TrackedExecutor
 from bot.fakeslack.server import APP_TOKEN, BOT_TOKEN
-from bot.runtime import Runtime, build_runtime, database_options
+from bot.runtime import Runtime, build_runtime
 from bot.server import EVENTS_PATH, bound_port, make_server, stop_server
 from bot.settings import Settings
 from bot.socket_mode import socket_mode_handler
-from bot.startup import open_database
 from handlers.jobs.drain_outbox import drain_outbox
 from models import Base, Workspace
 from models.engine import make_engine, make_session_factory
 from models.schema import upgrade
 from services import directory
+from tests.engines import SharedEngines, engines_of, lent_engine, let_go_if_held, writer_lock_held_message
 
 TEST_DATABASE_ENV = "LATITUDE_TEST_DATABASE_URL"
 SIGNING_SECRET = "test-signing-secret"
@@ -121,10 +121,16 @@ class RunningBot:
     slack: FakeSlack
     clock: MovableClock
     events_url: str
+    engines: SharedEngines | None
 
     @property
     def sessions(self) -> sessionmaker[Session]:
         return self.runtime.deps.sessions
+
+    def another_runtime(self, settings: Settings) -> Runtime:
+        """A runtime on the same database besides this bot's (another worker, or the bot restarted), on an engine
+        from the same `bot_engines`: the caller closes it."""
+        return build_runtime(settings, clock=self.clock, engine=lent_engine(self.engines, settings))
 
 
 def bot_settings(slack: FakeSlack, database_url: str, **overrides: object) -> Settings:
@@ -141,30 +147,6 @@ def bot_settings(slack: FakeSlack, database_url: str, **overrides: object) -> Se
         "answer_within": 10.0,
     }
     return Settings(**{**values, **overrides})  # type: ignore[arg-type]
-
-
-class SharedEngines:
-    """Engines the bots of every test share, one for each database and `database_options`: each bot's runtime
-    would otherwise open an engine of its own, whose empty cache of compiled statements makes a test's first
-    requests compile every statement they send, slow enough on a busy machine to miss Slack's 3 s.
-
-    A runtime gets a copy (`execution_options()`): the pool, the dialect and the compiled statements are shared,
-    while the listeners a test adds to `bot.runtime.engine` are that copy's alone."""
-
-    def __init__(self) -> None:
-        self._engines: dict[tuple[str, frozenset[tuple[str, object]]], Engine] = {}
-
-    def lend(self, settings: Settings) -> Engine:
-        options = database_options(settings)
-        key = (settings.database_url, frozenset(options.items()))
-        if key not in self._engines:
-            self._engines[key] = open_database(settings.database_url, **options)
-        return self._engines[key].execution_options()
-
-    def dispose(self) -> None:
-        """Close every pooled connection; an engine goes on with a fresh pool, its compiled statements kept."""
-        for engine in self._engines.values():
-            engine.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -186,25 +168,52 @@ def bot_engines(request: pytest.FixtureRequest, shared_engines: SharedEngines) -
     shared_engines.dispose()
 
 
+@pytest.fixture(autouse=True)
+def no_writer_lock_left_held(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every test leaves the SQLite writer lock of the engines all tests share free (models/engine.py): one left held
+    (a transaction whose end never ran) would hold every later test's first write up for 30 s. Checked once the
+    test's bots have stopped; one left held is let go, and the test fails."""
+    shared = [name for name in ("engine", "shared_engines") if name in request.fixturenames]
+    engines = [request.getfixturevalue(name) for name in shared]
+    yield
+    held = [engine for engine in engines_of(engines) if let_go_if_held(engine)]
+    if held:
+        pytest.fail(writer_lock_held_message(held), pytrace=False)
+
+
+StartBot = Callable[..., Iterator[RunningBot]]
+"""Starts a bot with `bot_settings`' overrides given as keywords; iterating it yields the running bot, then stops it."""
+
+
 @pytest.fixture
-def bot(
+def start_bot(
     slack: FakeSlack,
     sessions: sessionmaker[Session],
     database_url: str,
     clock: MovableClock,
     bot_engines: SharedEngines | None,
-) -> Iterator[RunningBot]:
+) -> StartBot:
+    """A bot of the test's own settings, for a fixture to `yield from` or a test to loop over, on an engine of
+    `bot_engines` as `bot`'s: built by hand, it would open one of its own."""
+
+    def start(**overrides: object) -> Iterator[RunningBot]:
+        return running_bot(bot_settings(slack, database_url, **overrides), slack, clock, bot_engines)
+
+    return start
+
+
+@pytest.fixture
+def bot(start_bot: StartBot) -> Iterator[RunningBot]:
     """The real bot over HTTP (production factory and WSGI server) against the fake Slack."""
-    yield from running_bot(bot_settings(slack, database_url), slack, clock, bot_engines)
+    yield from start_bot()
 
 
 def running_bot(
-    settings: Settings, slack: FakeSlack, clock: MovableClock, engines: SharedEngines | None = None
+    settings: Settings, slack: FakeSlack, clock: MovableClock, engines: SharedEngines | None
 ) -> Iterator[RunningBot]:
-    """`engines`: the runtime takes its engine from them, else opens its own as `run` does."""
+    """`engines`: `bot_engines`, whose engine the runtime takes (`lent_engine`)."""
     executor = TrackedExecutor(max_workers=settings.listener_threads)
-    engine = engines.lend(settings) if engines is not None else None
-    runtime = build_runtime(settings, clock=clock, executor=executor, engine=engine)
+    runtime = build_runtime(settings, clock=clock, executor=executor, engine=lent_engine(engines, settings))
     # The background sender, woken by a listener's fan-out, drains on a thread the driver waits for.
     runtime.deps.sender_bell.connect(lambda: executor.submit(drain_outbox, runtime.deps, runtime.app.client))
     server = make_server(
@@ -214,7 +223,7 @@ def running_bot(
     thread.start()
     url = f"http://127.0.0.1:{bound_port(server)}"
     driver = SlackDriver(url + EVENTS_PATH, SIGNING_SECRET, slack, settle=executor.wait_idle)
-    yield RunningBot(runtime, driver, slack, clock, url)
+    yield RunningBot(runtime, driver, slack, clock, url, engines)
     stop_server(server)
     thread.join(timeout=5)
     executor.shutdown(wait=True)

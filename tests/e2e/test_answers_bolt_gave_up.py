@@ -10,23 +10,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import MovableClock
-from bot.fakeslack import FakeSlack
 from handlers.unhandled import OLD_BUTTON
 from models import Resolution
-from tests.conftest import RunningBot, bot_settings, running_bot
+from tests.conftest import RunningBot, StartBot
 from tests.e2e.test_resolutions_approvals import request_over_the_limit
 from tests.helpers import holding_the_workspaces, load_org_and_policy
 
 
 @pytest.fixture
 def one_thread(
-    slack: FakeSlack, sessions: sessionmaker[Session], database_url: str, clock: MovableClock
+    start_bot: StartBot, sessions: sessionmaker[Session], database_url: str, clock: MovableClock
 ) -> Iterator[RunningBot]:
     """The bot with one listener thread, and 0.2 s to answer a command before it holds (2 s in production)."""
     if "postgresql" not in database_url:
         pytest.skip("SQLite's write lock would hold up the replay check before Bolt, not only the listener")
     load_org_and_policy(sessions, clock.now())
-    yield from running_bot(bot_settings(slack, database_url, listener_threads=1, answer_within=0.2), slack, clock)
+    yield from start_bot(listener_threads=1, answer_within=0.2)
 
 
 def test_a_click_bolt_gave_up_on_goes_through_and_is_not_told_it_changed_nothing(one_thread: RunningBot) -> None:

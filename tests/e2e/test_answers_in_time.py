@@ -19,14 +19,14 @@ from bot.fakeslack import FakeSlack
 from handlers.timely import DONE_FORM, HOLDING_NOTE
 from models import Resolution
 from models.engine import DEFAULT_MOST_CONNECTIONS
-from tests.conftest import RunningBot, bot_settings, in_socket_mode, running_bot
+from tests.conftest import RunningBot, StartBot, in_socket_mode
 from tests.helpers import count, holding_the_workspaces, load_org_and_policy, wait_until_waiting_for_the_lock
 
 
 @pytest.fixture(params=["http", "socket_mode"])
 def ready(
     request: pytest.FixtureRequest,
-    slack: FakeSlack,
+    start_bot: StartBot,
     sessions: sessionmaker[Session],
     database_url: str,
     clock: MovableClock,
@@ -35,7 +35,7 @@ def ready(
     if "postgresql" not in database_url:
         pytest.skip("SQLite's write lock would hold up the replay check before Bolt, not only the listener")
     load_org_and_policy(sessions, clock.now())
-    for bot in running_bot(bot_settings(slack, database_url, answer_within=0.2), slack, clock):
+    for bot in start_bot(answer_within=0.2):
         if request.param == "http":
             yield bot
             continue
@@ -123,6 +123,7 @@ def test_a_form_refused_late_says_why_in_the_modal_and_in_a_dm(ready: RunningBot
     told_in_the_modal_and_a_dm_that_nothing_was_saved(ready, "needs a customer reference")
 
 
+@pytest.mark.own_engine  # it ends the listener's connection, as the database would
 def test_a_form_that_fails_after_its_holding_view_says_so_instead_of_waiting_forever(ready: RunningBot) -> None:
     form = open_resolve_form(ready)
     values = {"category": "credit", "amount": "$20", "summary": "Sorry for the wait", "outcome": "happy"}
@@ -166,7 +167,7 @@ def test_a_form_that_could_not_open_in_time_says_to_try_again(ready: RunningBot)
 
 
 def test_more_commands_held_up_than_a_default_pool_holds_still_get_their_holding_answers(
-    slack: FakeSlack, sessions: sessionmaker[Session], database_url: str, clock: MovableClock
+    start_bot: StartBot, sessions: sessionmaker[Session], database_url: str, clock: MovableClock
 ) -> None:
     """Each listener held up keeps its connection while it waits, and the replay check in front of Bolt
     needs one for the next request: with fewer connections than threads, that request would wait for
@@ -175,8 +176,7 @@ def test_more_commands_held_up_than_a_default_pool_holds_still_get_their_holding
         pytest.skip("SQLite's write lock would hold up the replay check before Bolt, not only the listener")
     load_org_and_policy(sessions, clock.now())
     held = DEFAULT_MOST_CONNECTIONS + 1
-    settings = bot_settings(slack, database_url, answer_within=0.2, listener_threads=held, http_threads=held + 1)
-    for bot in running_bot(settings, slack, clock):
+    for bot in start_bot(answer_within=0.2, listener_threads=held, http_threads=held + 1):
         with holding_the_workspaces(bot.runtime.engine), ThreadPoolExecutor(held) as senders:
             sent = [senders.submit(bot.driver.command, "U0AGENT1", "/boundaries", settle=False) for _ in range(held)]
             first = [reply.result() for reply in sent]
@@ -223,7 +223,7 @@ def test_a_form_saved_late_says_so_in_a_dm_when_slack_drops_the_modal_update(rea
 
 
 def test_in_socket_mode_commands_queued_behind_busy_workers_still_get_their_holding_answers_in_time(
-    slack: FakeSlack, sessions: sessionmaker[Session], database_url: str, clock: MovableClock
+    start_bot: StartBot, sessions: sessionmaker[Session], database_url: str, clock: MovableClock
 ) -> None:
     """Slack's 3 seconds run from when it sent the envelope: one waiting for a free Socket Mode worker, which each
     request holds until its holding answer, counts that wait towards its deadline (the fake Slack records an ack
@@ -231,8 +231,7 @@ def test_in_socket_mode_commands_queued_behind_busy_workers_still_get_their_hold
     if "postgresql" not in database_url:
         pytest.skip("SQLite's write lock would hold up more than the listener")
     load_org_and_policy(sessions, clock.now())
-    settings = bot_settings(slack, database_url, answer_within=1.6, listener_threads=1)
-    for bot in running_bot(settings, slack, clock):
+    for bot in start_bot(answer_within=1.6, listener_threads=1):
         with in_socket_mode(bot), holding_the_workspaces(bot.runtime.engine), ThreadPoolExecutor(3) as senders:
             sent = [senders.submit(bot.driver.command, "U0AGENT1", "/boundaries", settle=False) for _ in range(3)]
 
@@ -242,7 +241,7 @@ def test_in_socket_mode_commands_queued_behind_busy_workers_still_get_their_hold
 
 
 def test_a_command_bolt_stopped_waiting_for_is_held_and_its_answer_follows(
-    slack: FakeSlack, sessions: sessionmaker[Session], database_url: str, clock: MovableClock
+    start_bot: StartBot, slack: FakeSlack, sessions: sessionmaker[Session], database_url: str, clock: MovableClock
 ) -> None:
     """Bolt waits 3 s for an ack, then takes the request for a command nothing listens to. One whose holding answer
     did not come first (a process too busy to give it in time; here a deadline past 3 s) is held then, and its own
@@ -250,7 +249,7 @@ def test_a_command_bolt_stopped_waiting_for_is_held_and_its_answer_follows(
     if "postgresql" not in database_url:
         pytest.skip("SQLite's write lock would hold up the replay check before Bolt, not only the listener")
     load_org_and_policy(sessions, clock.now())
-    for bot in running_bot(bot_settings(slack, database_url, answer_within=10.0), slack, clock):
+    for bot in start_bot(answer_within=10.0):
         with holding_the_workspaces(bot.runtime.engine):
             reply = bot.driver.command("U0AGENT1", "/resolve", "refund 45 order 1234 arrived late", settle=False)
         assert reply.text == HOLDING_NOTE
@@ -265,14 +264,14 @@ def test_a_command_bolt_stopped_waiting_for_is_held_and_its_answer_follows(
 
 
 def test_a_form_refused_after_slack_stopped_waiting_keeps_what_was_typed_and_says_why_in_a_dm(
-    slack: FakeSlack, sessions: sessionmaker[Session], database_url: str, clock: MovableClock
+    start_bot: StartBot, slack: FakeSlack, sessions: sessionmaker[Session], database_url: str, clock: MovableClock
 ) -> None:
     """Slack never showed a holding view that came past its 3 s: the form still shows what was typed, with Slack's
     own error. The refusal goes to a DM only: replacing the form would throw away what they typed."""
     if "postgresql" not in database_url:
         pytest.skip("SQLite's write lock would hold up the replay check before Bolt, not only the listener")
     load_org_and_policy(sessions, clock.now())
-    for bot in running_bot(bot_settings(slack, database_url, answer_within=10.0), slack, clock):
+    for bot in start_bot(answer_within=10.0):
         form = open_resolve_form(bot)
         with holding_the_workspaces(bot.runtime.engine):
             values = {"category": "refund", "amount": "20", "summary": "Sorry for the wait", "outcome": "happy"}

@@ -8,13 +8,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.clock import MovableClock
-from bot.fakeslack import Call, FakeSlack
+from bot.fakeslack import Call
 from handlers.blocks import nominations as blocks
 from handlers.jobs.drain_outbox import drain_outbox
 from handlers.message_updates import update_each
 from models import Workspace
-from tests.conftest import RECOGNITION_CHANNEL, RunningBot, bot_settings, running_bot
+from tests.conftest import RECOGNITION_CHANNEL, RunningBot, StartBot
 from tests.e2e.test_people_leaving import WITHOUT_MAYA, reimport
 from tests.rewards_helpers import set_up
 from tests.suggestions_helpers import EXTRA_AGENTS, load_suggestion_org
@@ -121,9 +120,9 @@ def test_a_teams_suggestions_channel_slack_refuses_is_reported_with_its_own_sett
 
 
 @pytest.fixture
-def named_channel_bot(slack: FakeSlack, database_url: str, clock: MovableClock) -> Iterator[RunningBot]:
+def named_channel_bot(start_bot: StartBot) -> Iterator[RunningBot]:
     """RECOGNITION_CHANNEL given by name, as `.env.example` allows."""
-    yield from running_bot(bot_settings(slack, database_url, recognition_channel="kudos"), slack, clock)
+    yield from start_bot(recognition_channel="kudos")
 
 
 def test_a_recognition_channel_given_by_name_that_slack_refuses_is_reported_by_its_name(

@@ -341,7 +341,7 @@ def impatient_bot(
     """The bot with DATABASE_LOCK_TIMEOUT=1."""
     if not database_url.startswith("postgresql"):
         pytest.skip("SQLite's writers wait for each other in the process (models/engine.py)")
-    yield from running_bot(bot_settings(slack, database_url, database_lock_timeout=1), slack, clock)
+    yield from running_bot(bot_settings(slack, database_url, database_lock_timeout=1), slack, clock, None)
 
 
 def test_a_command_held_up_behind_a_long_lock_is_told_to_try_again_once_the_lock_timeout_passes(
@@ -405,7 +405,7 @@ def quick_to_hold_bot(
     slack: FakeSlack, sessions: sessionmaker[Session], database_url: str, clock: MovableClock
 ) -> Iterator[RunningBot]:
     """The bot giving its holding answer after 1 s."""
-    yield from running_bot(bot_settings(slack, database_url, answer_within=1.0), slack, clock)
+    yield from running_bot(bot_settings(slack, database_url, answer_within=1.0), slack, clock, None)
 
 
 def test_in_socket_mode_a_command_while_the_database_host_never_answers_is_acked_within_slacks_3_seconds(

@@ -10,12 +10,10 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import MovableClock
-from bot.fakeslack import FakeSlack
-from bot.fakeslack.server import CLIENT_ID, CLIENT_SECRET
 from bot.startup import open_database
 from models import Resolution
-from tests.conftest import RunningBot, bot_settings, running_bot
-from tests.e2e.test_installs import ALPHA_ORG, install_in
+from tests.conftest import RunningBot, StartBot
+from tests.e2e.test_installs import ALPHA_ORG, install_in, with_installs
 from tests.helpers import count, load_org_and_policy
 
 STUCK_FOR = 8
@@ -24,12 +22,12 @@ STUCK_FOR = 8
 
 @pytest.fixture
 def hasty_bot(
-    slack: FakeSlack, sessions: sessionmaker[Session], database_url: str, clock: MovableClock
+    start_bot: StartBot, sessions: sessionmaker[Session], database_url: str, clock: MovableClock
 ) -> Iterator[RunningBot]:
     """The bot with DATABASE_STATEMENT_TIMEOUT=1."""
     if not database_url.startswith("postgresql"):
         pytest.skip("SQLite runs in the process: no server to cancel a statement")
-    yield from running_bot(bot_settings(slack, database_url, database_statement_timeout=1), slack, clock)
+    yield from start_bot(database_statement_timeout=1)
 
 
 @contextmanager
@@ -102,12 +100,12 @@ def test_a_command_while_the_replay_check_is_held_up_behind_a_lock_is_still_answ
 
 @pytest.fixture
 def slow_to_give_up_bot(
-    slack: FakeSlack, sessions: sessionmaker[Session], database_url: str, clock: MovableClock
+    start_bot: StartBot, sessions: sessionmaker[Session], database_url: str, clock: MovableClock
 ) -> Iterator[RunningBot]:
     """The bot with DATABASE_LOCK_TIMEOUT=5: past Slack's 3 s, yet short enough for a test to wait out."""
     if not database_url.startswith("postgresql"):
         pytest.skip("SQLite's writers wait for each other in the process")
-    yield from running_bot(bot_settings(slack, database_url, database_lock_timeout=5), slack, clock)
+    yield from start_bot(database_lock_timeout=5)
 
 
 def test_a_command_while_the_schema_check_is_held_up_behind_a_lock_is_still_answered_within_slacks_3_seconds(
@@ -129,23 +127,11 @@ def test_a_command_while_the_schema_check_is_held_up_behind_a_lock_is_still_answ
 
 
 @pytest.fixture
-def slow_to_give_up_oauth_bot(
-    slack: FakeSlack, sessions: sessionmaker[Session], database_url: str, clock: MovableClock
-) -> Iterator[RunningBot]:
+def slow_to_give_up_oauth_bot(start_bot: StartBot, database_url: str) -> Iterator[RunningBot]:
     """With OAuth installs, and DATABASE_LOCK_TIMEOUT=5."""
     if not database_url.startswith("postgresql"):
         pytest.skip("SQLite's writers wait for each other in the process")
-    settings = bot_settings(
-        slack,
-        database_url,
-        slack_bot_token="",
-        slack_client_id=CLIENT_ID,
-        slack_client_secret=CLIENT_SECRET,
-        database_lock_timeout=5,
-    )
-    for running in running_bot(settings, slack, clock):
-        slack.set_redirect_url(running.events_url + "/slack/oauth_redirect")
-        yield running
+    yield from with_installs(start_bot, database_lock_timeout=5)
 
 
 def test_with_installs_a_command_while_the_token_lookup_is_held_up_behind_a_lock_is_answered_within_3_seconds(

@@ -10,7 +10,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import MovableClock
-from bot.fakeslack import FakeSlack
 from bot.logs import configure_logging
 from handlers.decisions import Announcement
 from handlers.jobs.drain_outbox import drain_outbox
@@ -18,7 +17,7 @@ from models import Delivery, Resolution, Workspace
 from services import outbox
 from services.pulse.rounds import INVITATION_KINDS
 from services.resolutions import decisions
-from tests.conftest import RunningBot, bot_settings, running_bot
+from tests.conftest import RunningBot, StartBot
 from tests.e2e.test_resolutions_approvals import request_over_the_limit
 from tests.helpers import employee, load_org_and_policy
 
@@ -97,10 +96,10 @@ def test_a_pulse_reminder_slack_refuses_is_logged_without_its_person(bot: Runnin
 
 @pytest.fixture
 def paced_bot(
-    slack: FakeSlack, sessions: sessionmaker[Session], database_url: str, clock: MovableClock
+    start_bot: StartBot, sessions: sessionmaker[Session], database_url: str, clock: MovableClock
 ) -> Iterator[RunningBot]:
     """Production's pace of Slack retries, and a listener pool of two to make the point quickly."""
-    yield from running_bot(bot_settings(slack, database_url, listener_threads=2), slack, clock)
+    yield from start_bot(listener_threads=2)
 
 
 def test_rate_limited_messages_after_the_ack_wait_in_the_outbox_not_in_the_listeners(paced_bot: RunningBot) -> None:

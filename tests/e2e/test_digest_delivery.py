@@ -7,7 +7,6 @@ from sqlalchemy import select, update
 
 from bot.fakeslack import Call
 from bot.fakeslack.blockkit import message_problems
-from bot.runtime import build_runtime
 from handlers.blocks.digest import as_text
 from handlers.jobs.forget_sent_messages import forget_sent_messages
 from handlers.jobs.send_weekly_digests import send_weekly_digests
@@ -129,7 +128,7 @@ def test_exactly_one_digest_per_manager_and_week_across_reruns_and_a_restart(rea
 
     tick(ready)
     tick(ready)
-    restarted = build_runtime(bot_settings(ready.slack, str(ready.runtime.settings.database_url)), clock=ready.clock)
+    restarted = ready.another_runtime(bot_settings(ready.slack, str(ready.runtime.settings.database_url)))
     try:
         send_weekly_digests(restarted.deps, restarted.app.client)
     finally:

@@ -7,11 +7,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.clock import MovableClock
-from bot.fakeslack import FakeSlack, SlackDriver
+from bot.fakeslack import SlackDriver
 from bot.fakeslack.browser import install
 from bot.fakeslack.server import CLIENT_ID, CLIENT_SECRET
-from bot.runtime import build_runtime
 from bot.server import EVENTS_PATH
 from handlers.jobs.drain_outbox import drain_outbox
 from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
@@ -21,7 +19,7 @@ from services.errors import DomainError
 from services.org_import import import_org, parse_org_csv
 from services.policy.versions import load_policy
 from services.workspace_purge import purge_plan
-from tests.conftest import SIGNING_SECRET, RunningBot, SharedEngines, bot_settings, running_bot
+from tests.conftest import SIGNING_SECRET, RunningBot, StartBot, bot_settings
 from tests.helpers import POLICY_EXAMPLE, around_the_clock
 from tests.helpers import load_org_and_policy as load_the_test_org
 
@@ -34,18 +32,16 @@ BETA_ORG = ALPHA_ORG.replace("U0A", "U0B").replace("Ana", "Bea").replace("Al ", 
 
 
 @pytest.fixture
-def oauth_bot(
-    slack: FakeSlack,
-    sessions: sessionmaker[Session],
-    database_url: str,
-    clock: MovableClock,
-    bot_engines: SharedEngines | None,
-) -> Iterator[RunningBot]:
-    settings = bot_settings(
-        slack, database_url, slack_bot_token="", slack_client_id=CLIENT_ID, slack_client_secret=CLIENT_SECRET
-    )
-    for running in running_bot(settings, slack, clock, bot_engines):
-        slack.set_redirect_url(running.events_url + "/slack/oauth_redirect")
+def oauth_bot(start_bot: StartBot) -> Iterator[RunningBot]:
+    yield from with_installs(start_bot)
+
+
+def with_installs(start_bot: StartBot, **overrides: object) -> Iterator[RunningBot]:
+    """A bot serving the workspaces that install it (no SLACK_BOT_TOKEN), Slack's install pages leading back to it."""
+    for running in start_bot(
+        slack_bot_token="", slack_client_id=CLIENT_ID, slack_client_secret=CLIENT_SECRET, **overrides
+    ):
+        running.slack.set_redirect_url(running.events_url + "/slack/oauth_redirect")
         yield running
 
 
@@ -280,7 +276,7 @@ def test_with_one_bot_token_a_restart_after_reinstalling_brings_scheduled_work_b
     bot.driver.command("U0AGENT1", "/resolve", "refund 80 order 42 parcel lost in transit")
     bot.driver.event({"type": "app_uninstalled"})
     new_token = bot.slack.add_workspace("T0LATITUDE", "Latitude")
-    restarted = build_runtime(bot_settings(bot.slack, database_url, slack_bot_token=new_token), clock=bot.clock)
+    restarted = bot.another_runtime(bot_settings(bot.slack, database_url, slack_bot_token=new_token))
     try:
         bot.clock.advance(timedelta(hours=25))
         follow_up_pending_requests(restarted.deps, restarted.app.client)

@@ -19,7 +19,8 @@ def test_a_late_revocation_of_the_old_token_leaves_the_bot_restarted_with_a_new_
     revoked_at = int(time.time())
     bot.slack.state.installs.revoke(bot.slack.token)
     new_token = bot.slack.add_workspace("T0LATITUDE", "Latitude")
-    restart = running_bot(bot_settings(bot.slack, database_url, slack_bot_token=new_token), bot.slack, bot.clock)
+    settings = bot_settings(bot.slack, database_url, slack_bot_token=new_token)
+    restart = running_bot(settings, bot.slack, bot.clock, bot.engines)
     restarted = next(restart)
     try:
         restarted.driver.command("U0AGENT1", "/resolve", "refund 80 order 42 parcel lost in transit")

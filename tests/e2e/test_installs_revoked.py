@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy import select
 
 from bot.fakeslack.browser import install
-from bot.runtime import build_runtime
 from handlers.delivery import NOT_INSTALLED, TOKEN_UNAVAILABLE, send_for_workspace
 from handlers.jobs.drain_outbox import drain_outbox
 from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
@@ -66,7 +65,7 @@ def test_the_process_that_missed_a_quick_reinstall_sends_with_the_new_token(
 ) -> None:
     """The uninstall and install reached one worker; the sender runs in another, which still keeps the old token."""
     alpha = install_in(oauth_bot, "T0ALPHA", ALPHA_ORG)
-    other_worker = build_runtime(oauth_bot.runtime.settings, clock=oauth_bot.clock)
+    other_worker = oauth_bot.another_runtime(oauth_bot.runtime.settings)
     try:
         queue_one(oauth_bot, "before")
         drain_outbox(other_worker.deps, other_worker.app.client)  # it learns alpha's token
@@ -140,7 +139,7 @@ def test_a_message_in_flight_when_the_uninstall_came_is_dropped_without_a_second
     """Another worker heard the uninstall while this one was sending with the old token: Slack's refusal needs no
     `auth.test`, and the log does not say the uninstall went untold."""
     alpha = install_in(oauth_bot, "T0ALPHA", ALPHA_ORG)
-    other_worker = build_runtime(oauth_bot.runtime.settings, clock=oauth_bot.clock)
+    other_worker = oauth_bot.another_runtime(oauth_bot.runtime.settings)
     try:
         queue_one(oauth_bot, "before")
         drain_outbox(other_worker.deps, other_worker.app.client)  # it learns alpha's token

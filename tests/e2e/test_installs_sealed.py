@@ -5,34 +5,19 @@ from collections.abc import Iterator
 import pytest
 from slack_sdk.oauth.installation_store import Installation
 from sqlalchemy import Table, select, update
-from sqlalchemy.orm import Session, sessionmaker
 
-from bot.clock import MovableClock
 from bot.fakeslack import FakeSlack
-from bot.fakeslack.server import CLIENT_ID, CLIENT_SECRET
 from bot.tokens import workspace_tokens
 from models import slack_bots, slack_installations
 from services import directory
-from tests.conftest import RunningBot, bot_settings, running_bot
-from tests.e2e.test_installs import ALPHA_ORG, install_in, oauth_bot  # noqa: F401
+from tests.conftest import RunningBot, StartBot
+from tests.e2e.test_installs import ALPHA_ORG, install_in, oauth_bot, with_installs  # noqa: F401
 
 
 @pytest.fixture
-def rotating(
-    slack: FakeSlack, sessions: sessionmaker[Session], database_url: str, clock: MovableClock
-) -> Iterator[RunningBot]:
-    settings = bot_settings(
-        slack,
-        database_url,
-        slack_bot_token="",
-        slack_client_id=CLIENT_ID,
-        slack_client_secret=CLIENT_SECRET,
-        token_rotation=True,
-    )
+def rotating(start_bot: StartBot, slack: FakeSlack) -> Iterator[RunningBot]:
     slack.rotate_tokens(lifetime=12 * 3600)
-    for bot in running_bot(settings, slack, clock):
-        slack.set_redirect_url(bot.events_url + "/slack/oauth_redirect")
-        yield bot
+    yield from with_installs(start_bot, token_rotation=True)
 
 
 def stored_text(bot: RunningBot) -> str:

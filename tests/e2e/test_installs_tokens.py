@@ -10,10 +10,8 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import select, text, update
-from sqlalchemy.orm import Session, sessionmaker
 
 from bot.cli import main
-from bot.clock import MovableClock
 from bot.fakeslack import FakeSlack
 from bot.fakeslack.browser import install
 from bot.fakeslack.server import BOT_TOKEN, CLIENT_ID, CLIENT_SECRET, Call
@@ -28,8 +26,8 @@ from handlers.pulse_invitations import queue_invitations
 from models import Delivery, PulseReceipt, PulseRound, Workspace, slack_installations
 from services import directory
 from services.pulse import rounds as pulse_rounds
-from tests.conftest import RunningBot, bot_settings, running_bot
-from tests.e2e.test_installs import ALPHA_ORG, BETA_ORG, install_in, oauth_bot, queue  # noqa: F401
+from tests.conftest import RunningBot, StartBot
+from tests.e2e.test_installs import ALPHA_ORG, BETA_ORG, install_in, oauth_bot, queue, with_installs  # noqa: F401
 from tests.helpers import (
     load_org_and_policy,
     skip_unless_writers_overlap,
@@ -40,22 +38,9 @@ from tests.helpers import (
 
 
 @pytest.fixture
-def rotating(
-    slack: FakeSlack, sessions: sessionmaker[Session], database_url: str, clock: MovableClock
-) -> Iterator[RunningBot]:
-    settings = bot_settings(
-        slack,
-        database_url,
-        slack_bot_token="",
-        slack_client_id=CLIENT_ID,
-        slack_client_secret=CLIENT_SECRET,
-        token_rotation=True,
-        sender_threads=4,
-    )
+def rotating(start_bot: StartBot, slack: FakeSlack) -> Iterator[RunningBot]:
     slack.rotate_tokens(lifetime=3600)  # inside the two hours before expiry in which tokens are renewed
-    for bot in running_bot(settings, slack, clock):
-        slack.set_redirect_url(bot.events_url + "/slack/oauth_redirect")
-        yield bot
+    yield from with_installs(start_bot, token_rotation=True, sender_threads=4)
 
 
 def test_a_refused_renewal_holds_up_only_its_workspaces_messages_and_nothing_goes_twice(rotating: RunningBot) -> None:

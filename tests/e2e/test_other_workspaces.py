@@ -7,7 +7,6 @@ import pytest
 from sqlalchemy import select
 
 from bot.fakeslack import SlackDriver
-from bot.runtime import build_runtime
 from bot.server import EVENTS_PATH
 from handlers.blocks import suggestions as suggestion_blocks
 from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
@@ -147,7 +146,7 @@ def test_a_bot_token_of_another_workspace_ends_all_sending_for_the_first_one(
     ready.slack.add_user("U0MGR1", "Maya Manager", teams=("T0LATITUDE", "T0NEW"), enterprise_id="E0GROUP")
     ready.driver.command("U0AGENT1", "/resolve", "refund 900 order 42 parcel lost in transit")  # waits on Maya
     new_token = ready.slack.add_workspace("T0NEW", "Elsewhere", enterprise_id="E0GROUP")
-    restarted = build_runtime(bot_settings(ready.slack, database_url, slack_bot_token=new_token), clock=ready.clock)
+    restarted = ready.another_runtime(bot_settings(ready.slack, database_url, slack_bot_token=new_token))
     try:
         ready.clock.advance(timedelta(hours=25))
         follow_up_pending_requests(restarted.deps, restarted.app.client)

@@ -4,11 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.clock import MovableClock
-from bot.fakeslack import FakeSlack
 from handlers.blocks import nominations as blocks
 from models import Employee
-from tests.conftest import RunningBot, bot_settings, running_bot
+from tests.conftest import RunningBot, StartBot
 from tests.helpers import employee, load_org
 from tests.rewards_helpers import (
     EXAMPLE_POLICY,
@@ -82,9 +80,9 @@ def test_nominate_help_names_the_channel_shout_outs_go_to(ready: RunningBot) -> 
 
 
 def test_nominate_help_without_a_recognition_channel_says_a_shout_out_is_only_a_dm_and_how_to_set_one(
-    slack: FakeSlack, database_url: str, clock: MovableClock
+    start_bot: StartBot,
 ) -> None:
-    for bot in running_bot(bot_settings(slack, database_url, recognition_channel=None), slack, clock):
+    for bot in start_bot(recognition_channel=None):
         set_up(bot.sessions, bot.clock.now())
 
         shown = bot.driver.command("U0AGENT1", "/nominate", "help").text
@@ -97,9 +95,9 @@ def test_nominate_help_without_a_recognition_channel_says_a_shout_out_is_only_a_
 
 
 def test_nominate_help_names_a_recognition_channel_given_by_name_as_its_name(
-    slack: FakeSlack, database_url: str, clock: MovableClock
+    start_bot: StartBot,
 ) -> None:
-    for bot in running_bot(bot_settings(slack, database_url, recognition_channel="#kudos"), slack, clock):
+    for bot in start_bot(recognition_channel="#kudos"):
         set_up(bot.sessions, bot.clock.now())
 
         shown = bot.driver.command("U0AGENT1", "/nominate", "help").text

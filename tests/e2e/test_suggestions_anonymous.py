@@ -11,7 +11,6 @@ from cryptography.fernet import Fernet
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.runtime import build_runtime
 from handlers.jobs.drain_outbox import drain_outbox
 from models import AuditEvent, Base, Delivery, Suggestion, SuggestionBacker
 from services.random_wait import RELAY_DELAY_MINUTES
@@ -131,7 +130,7 @@ def test_a_seal_an_earlier_release_dated_no_longer_says_when_the_idea_was_sent_o
         suggestion.author_seal = dated
     assert moment_in(dated) == sent_at
 
-    build_runtime(bot_settings(ready.slack, database_url), clock=ready.clock).close()
+    ready.another_runtime(bot_settings(ready.slack, database_url)).close()
     card = ready.slack.calls("chat.postMessage", channel="U0MGR1")[-1]
     ready.driver.click("U0MGR1", card, "suggestion_planned")
     after_the_wait(ready)

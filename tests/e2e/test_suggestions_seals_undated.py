@@ -9,7 +9,6 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import select
 
-from bot.runtime import build_runtime
 from handlers.jobs.drain_outbox import drain_outbox
 from models import Delivery, Suggestion
 from services.outbox_keys import RELAYED
@@ -53,7 +52,7 @@ def status_dms(session: object, suggestion_id: int) -> list[Delivery]:
 
 
 def restart(bot: RunningBot, database_url: str, **settings: object) -> None:
-    build_runtime(bot_settings(bot.slack, database_url, **settings), clock=bot.clock).close()
+    bot.another_runtime(bot_settings(bot.slack, database_url, **settings)).close()
 
 
 def test_a_status_dm_kept_in_the_outbox_no_longer_says_when_the_idea_was_sent_once_the_bot_restarts(

@@ -17,6 +17,9 @@ from bot.fakeslack.payloads import slack_escaped
 from bot.fakeslack.server import BOT_TOKEN
 from bot.fakeslack.socket_mode import SocketModeServer
 from bot.fakeslack.state import SlackState
+from tests.unit.fakeslack_fixtures import client
+
+__all__ = ["client"]
 
 
 @pytest.fixture
@@ -24,11 +27,6 @@ def slack() -> Iterator[FakeSlack]:
     with FakeSlack() as fake:
         fake.add_user("U0LEE", "Lee Senior")
         yield fake
-
-
-@pytest.fixture
-def client(slack: FakeSlack) -> WebClient:
-    return WebClient(token=BOT_TOKEN, base_url=slack.api_url)
 
 
 def error_of(call: Any, **kwargs: Any) -> str:

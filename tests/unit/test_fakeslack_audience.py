@@ -11,8 +11,10 @@ from slack_sdk import WebClient
 from bot.fakeslack import FakeSlack, SlackDriver
 from bot.fakeslack.audience import NotShown
 from bot.fakeslack.entries import Unsendable
-from bot.fakeslack.server import BOT_TOKEN
+from tests.unit.fakeslack_fixtures import client, driver
 from tests.unit.test_fakeslack import error_of, modal, text
+
+__all__ = ["client", "driver"]
 
 BUTTON = {"type": "button", "action_id": "go", "text": {"type": "plain_text", "text": "Go"}, "value": "7"}
 ACTIONS = [{"type": "actions", "block_id": "act", "elements": [BUTTON]}]
@@ -25,16 +27,6 @@ def slack() -> Iterator[FakeSlack]:
             fake.add_user(user, name)
         fake.add_channel("C0LEADS", "leads", private=True, members=("U0LEE", "U0SAM"))
         yield fake
-
-
-@pytest.fixture
-def client(slack: FakeSlack) -> WebClient:
-    return WebClient(token=BOT_TOKEN, base_url=slack.api_url)
-
-
-@pytest.fixture
-def driver(slack: FakeSlack) -> SlackDriver:
-    return SlackDriver("http://127.0.0.1:9/unused", "secret", slack)
 
 
 def test_a_message_in_a_dm_is_clicked_only_by_the_person_in_it(

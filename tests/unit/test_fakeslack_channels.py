@@ -2,25 +2,16 @@
 
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 
 import pytest
 from slack_sdk import WebClient
 
 from bot.fakeslack import FakeSlack
 from bot.fakeslack.server import BOT_TOKEN
+from tests.unit.fakeslack_fixtures import client, slack
 from tests.unit.test_fakeslack import error_of
 
-
-@pytest.fixture
-def slack() -> Iterator[FakeSlack]:
-    with FakeSlack() as fake:
-        yield fake
-
-
-@pytest.fixture
-def client(slack: FakeSlack) -> WebClient:
-    return WebClient(token=BOT_TOKEN, base_url=slack.api_url)
+__all__ = ["client", "slack"]
 
 
 def test_a_post_goes_only_to_a_channel_slack_has_and_lets_the_bot_post_in(slack: FakeSlack, client: WebClient) -> None:

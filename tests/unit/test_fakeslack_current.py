@@ -13,8 +13,8 @@ from slack_sdk import WebClient
 
 from bot.fakeslack import FakeSlack, SlackDriver
 from bot.fakeslack.current import Outdated
-from tests.unit.test_fakeslack import client, modal, slack, text
-from tests.unit.test_fakeslack_audience import driver
+from tests.unit.fakeslack_fixtures import client, driver
+from tests.unit.test_fakeslack import modal, slack, text
 from tests.unit.test_fakeslack_views import an_app_acking
 
 __all__ = ["client", "driver", "slack"]

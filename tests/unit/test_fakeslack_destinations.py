@@ -2,7 +2,6 @@
 a message goes to a channel id, a person's DM by their id, or a channel's name, and nothing else."""
 
 import urllib.request
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -10,19 +9,10 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.fakeslack import FakeSlack
-from bot.fakeslack.server import BOT_TOKEN
+from tests.unit.fakeslack_fixtures import client, slack
 from tests.unit.test_fakeslack import error_of
 
-
-@pytest.fixture
-def slack() -> Iterator[FakeSlack]:
-    with FakeSlack() as fake:
-        yield fake
-
-
-@pytest.fixture
-def client(slack: FakeSlack) -> WebClient:
-    return WebClient(token=BOT_TOKEN, base_url=slack.api_url)
+__all__ = ["client", "slack"]
 
 
 def uploaded(client: WebClient) -> list[dict[str, Any]]:

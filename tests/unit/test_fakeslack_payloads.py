@@ -10,6 +10,9 @@ from slack_sdk import WebClient
 from bot.fakeslack import FakeSlack, SlackDriver
 from bot.fakeslack.envelopes import event_envelope
 from bot.fakeslack.server import BOT_TOKEN
+from tests.unit.fakeslack_fixtures import driver
+
+__all__ = ["driver"]
 
 BUTTON = {"type": "button", "action_id": "go", "text": {"type": "plain_text", "text": "Go"}, "value": "7"}
 
@@ -20,11 +23,6 @@ def slack() -> Iterator[FakeSlack]:
         fake.add_user("U0LEE", "Lee Senior")
         fake.add_channel("C0SUPPORT", "support")
         yield fake
-
-
-@pytest.fixture
-def driver(slack: FakeSlack) -> SlackDriver:
-    return SlackDriver("http://127.0.0.1:9/unused", "secret", slack)
 
 
 def test_a_click_in_a_message_names_the_block_slack_gave_an_id_and_carries_the_message_as_slack_keeps_it(

@@ -15,19 +15,10 @@ from slack_sdk.errors import SlackApiError
 from bot.fakeslack import FakeSlack, SlackDriver
 from bot.fakeslack.blockkit import ack_problems
 from bot.fakeslack.payloads import view_state
-from bot.fakeslack.server import BOT_TOKEN
+from tests.unit.fakeslack_fixtures import client, slack
 from tests.unit.test_fakeslack import error_of, modal, options, text
 
-
-@pytest.fixture
-def slack() -> Iterator[FakeSlack]:
-    with FakeSlack() as fake:
-        yield fake
-
-
-@pytest.fixture
-def client(slack: FakeSlack) -> WebClient:
-    return WebClient(token=BOT_TOKEN, base_url=slack.api_url)
+__all__ = ["client", "slack"]
 
 
 PICKED = options(3)[1]

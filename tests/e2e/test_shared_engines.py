@@ -1,0 +1,57 @@
+"""The engines the tests' bots share (tests/conftest.py): one warm engine for every bot that can take it, and a check
+that no test leaves the SQLite writer lock of an engine every later test uses held."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, event, text
+
+from tests.conftest import RunningBot, bot_settings
+from tests.engines import SharedEngines, let_go_if_held, writer_lock_held_message
+
+
+def test_on_sqlite_bots_of_other_pool_and_timeout_settings_share_one_engine(
+    bot: RunningBot, bot_engines: SharedEngines | None, database_url: str
+) -> None:
+    """SQLite's engine takes none of them, so a bot with fewer threads or a lock timeout need not start cold."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL's engines differ in their pools and timeouts")
+    assert bot_engines is not None
+    other = bot_settings(bot.slack, database_url, listener_threads=1, database_lock_timeout=5)
+
+    assert bot_engines.lend(other).pool is bot.runtime.engine.pool
+
+
+def test_a_writer_lock_left_held_by_a_failing_commit_listener_is_found_let_go_and_named(
+    bot: RunningBot, database_url: str
+) -> None:
+    """A commit listener of the test's own, on the bot's engine copy, runs before the engine's: raising, it leaves the
+    lock held, and every later write of every later test would wait 30 s for it."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL's writers queue in the database")
+    assert bot.engines is not None
+    [shared] = bot.engines.opened()
+
+    with failing_commits(bot.runtime.engine), pytest.raises(RuntimeError), bot.runtime.engine.begin() as connection:
+        connection.execute(text("SELECT 1"))
+
+    assert let_go_if_held(shared, waiting=0), "the failed commit left the lock held"
+    assert not let_go_if_held(shared, waiting=0), "the check let it go"
+    assert "Mark the test `own_engine`" in writer_lock_held_message([shared])
+    assert str(shared.url) in writer_lock_held_message([shared])
+
+
+@contextmanager
+def failing_commits(engine: Engine) -> Iterator[None]:
+    """A commit listener of the test's own on `engine`, raising, for the block."""
+
+    def refuse(_connection: Any) -> None:
+        raise RuntimeError("the test's own commit listener failed")
+
+    event.listen(engine, "commit", refuse)
+    try:
+        yield
+    finally:
+        event.remove(engine, "commit", refuse)
