@@ -57,8 +57,8 @@ def let_go_if_held(engine: Engine, *, waiting: float = 1.0) -> bool:
 def writer_lock_held_message(held: list[Engine]) -> str:
     return (
         f"the SQLite writer lock of {', '.join(str(engine.url) for engine in held)} was still held after the test, "
-        "so a transaction's commit or rollback never let it go: most likely a commit or rollback listener the test "
-        "added to an engine copy (bot.runtime.engine) raised before the engine's own ran. Mark the test "
+        "so a transaction never ended: most likely a connection the test kept checked out mid-transaction, or a "
+        "listener it added to an engine copy (bot.runtime.engine) that broke the engine's own. Mark the test "
         "`own_engine`. The lock was let go, so that later tests do not wait 30 s for it."
     )
 
