@@ -134,14 +134,6 @@ CURRENCIES_OF_WORD = {**_EACH_ONE, **_OTHERS, **_OF_COUNTRIES}
 counted as 45 of the policy's. A word that may be several currencies (`dinars`) is refused naming them."""
 ALSO_NAMES = ("rand", "yuan", "yen", "lira", "naira", "taka", "cedi", "leva", "manat", "baht")
 """Currency words that are also people's names: `credit 20 Rand said thanks` may be rand or someone called Rand."""
-_NAME_FOLLOWER_WORDS = (
-    "was is said says asked asks called calls rang phoned emailed wrote replied wanted wants needed needs had has "
-    "got gets paid ordered bought booked received returned sent thanked complained waited came left lost found "
-    "will would did didn't wasn't isn't won't can't couldn't"
-)
-NAME_FOLLOWERS = frozenset(_NAME_FOLLOWER_WORDS.split())
-"""Words a person's name is followed by, as the sentence's subject: after an amount marked in another currency,
-`$20 Naira was overcharged` names Naira, while `¥20000 Rand`, `¥20000 Rand sorry` may be rand, and are asked about."""
 _QUALIFIER_WORDS = (
     "extra more whole additional bonus total full odd flat free measly entire actual real good hard-earned "
     "store gift credit cash goodwill refund refunded back other"

@@ -51,8 +51,8 @@ def read_amount(words: list[str], category: str, currency: str) -> Decimal:
 
 
 def _name_hint(typed: str, after: list[str], category: str, currency: str) -> str | None:
-    """How to keep a currency's word a name: marked (`¥20 Rand said thanks`) when the word after it makes it one,
-    else with a word before it (`¥20,000 for Rand …`), as `¥20000 Rand sorry` is still asked about."""
+    """How to keep a currency's word a name: marked (`¥20 Rand said thanks`) when words follow it, else with a word
+    before it (`¥20,000 for Rand …`), as `¥20000 Rand` ending the line is still asked about."""
     ended = without_trailing_punctuation(typed)
     number, mark = split_mark(ended)
     if both := marks_on_both_sides(ended):  # `¥20000 Rand`
@@ -60,7 +60,7 @@ def _name_hint(typed: str, after: list[str], category: str, currency: str) -> st
     if mark is None or not is_also_a_name(mark) or not number.replace(".", "", 1).isdecimal():
         return None
     marked, name = escape_mrkdwn(format_money(Decimal(number), currency)), escape_mrkdwn(mark)
-    if both is None and names_someone(mark, after):
+    if both is None and names_someone(mark, typed.split()[-1], after):
         return f" If `{name}` is someone's name, mark the amount: `/resolve {category} {marked} {name} …`."
     return f" If `{name}` is someone's name, put a word before it: `/resolve {category} {marked} for {name} …`."
 

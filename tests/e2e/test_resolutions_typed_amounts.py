@@ -63,19 +63,51 @@ def test_dollars_after_a_word_of_how_much_are_the_policys(bot: RunningBot) -> No
     ]
 
 
-def test_a_currencys_name_after_another_currencys_sign_is_asked_about_unless_someone_does_something(
-    bot: RunningBot,
-) -> None:
+def test_a_currencys_name_ending_the_line_after_another_currencys_sign_is_asked_about(bot: RunningBot) -> None:
     """`¥20000 Rand` was logged as ¥20,000 and `Rand` kept as a name: rand may have been given."""
     with_policy(bot, LIMITS, "JPY")
 
-    text = asked(bot, "credit ¥20000 Rand sorry for the wait")
+    text = asked(bot, "credit ¥20000 Rand")
     named = bot.driver.command("U0AGENT1", "/resolve", "credit ¥20000 Naira was overcharged")
 
     assert "`¥20000 Rand` names two currencies, `¥` (read as JPY) and `Rand` (read as ZAR)" in text
     assert "If `Rand` is someone's name, put a word before it: `/resolve credit ¥20,000 for Rand …`" in text
     assert "Logged your *credit* of ¥20,000" in named.text
     assert [(r.amount, r.summary) for r in resolutions(bot)] == [(Decimal(20000), "Naira was overcharged")]
+
+
+@pytest.mark.parametrize(
+    ("currency", "typed"),
+    [
+        ("USD", "refund $20 Yen Nguyen order 5 late"),
+        ("USD", "refund $20 Yuan Li order 5"),
+        ("USD", "refund $20 Naira, sorry"),
+        ("USD", "refund $20 Naira."),
+        ("USD", "refund $20 Rand sorry for the wait"),
+        ("USD", "refund $20 Rand upset"),
+        ("USD", "refund $20 Rand complains"),
+        ("USD", "refund $20 Rand from billing"),
+        ("USD", "refund $20 Rand and Lee"),
+        ("USD", "refund $20 Rand order 55"),
+        ("USD", "refund $20 Rand (VIP)"),
+        ("USD", "refund $20 Rand - late delivery"),
+        ("JPY", "refund ¥20000 Rand, sorry"),
+    ],
+)
+def test_a_currencys_name_after_another_currencys_sign_with_words_after_it_is_someone(
+    bot: RunningBot, currency: str, typed: str
+) -> None:
+    """Each was refused as two currencies unless one of a few verbs followed the name: a name after an amount is
+    written with whatever the sentence says next."""
+    with_policy(bot, LIMITS, currency)
+
+    reply = bot.driver.command("U0AGENT1", "/resolve", typed)
+
+    assert "Logged your *refund*" in reply.text, reply.text
+    amount = typed.split()[1]
+    assert [(r.amount, r.summary) for r in resolutions(bot)] == [
+        (Decimal(amount[1:]), typed.removeprefix(f"refund {amount} "))
+    ]
 
 
 @pytest.mark.parametrize(

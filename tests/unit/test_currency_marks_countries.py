@@ -60,24 +60,32 @@ def test_another_currency_after_a_word_of_how_much_is_refused_and_cents_asked_ab
         read_amount(["20", "extra", "cents"], "refund", "USD")
 
 
-@pytest.mark.parametrize("after", [[], ["sorry"], ["for", "the", "wait"]])
-def test_a_currencys_name_after_another_currencys_sign_is_refused_unless_someone_does_something(
-    after: list[str],
-) -> None:
+def test_a_currencys_name_ending_the_line_after_another_currencys_sign_is_refused() -> None:
     """`¥20000 Rand` was logged as ¥20,000, `Rand` kept as someone's name: rand may have been given."""
     hint = "If `Rand` is someone's name, put a word before it: `/resolve credit ¥20,000 for Rand …`."
     with pytest.raises(InvalidInput, match=re.escape("`¥20000 Rand` names two currencies") + ".*" + re.escape(hint)):
-        read_amount(["¥20000", "Rand", *after], "credit", "JPY")
-    words = ["¥20000", "Rand", "was", "upset"]
+        read_amount(["¥20000", "Rand"], "credit", "JPY")
+
+
+@pytest.mark.parametrize(
+    "after", [["sorry"], ["for", "the", "wait"], ["upset"], ["from", "billing"], ["(VIP)"], ["-", "late"], ["Nguyen"]]
+)
+def test_a_currencys_name_after_another_currencys_sign_with_words_after_it_is_someone(after: list[str]) -> None:
+    """Only before one of a few verbs (`was`, `said`) was the name read as one: `$20 Rand sorry` was refused."""
+    words = ["¥20000", "Rand", *after]
     assert read_amount(words, "credit", "JPY") == 20000
-    assert words == ["Rand", "was", "upset"]
+    assert words == ["Rand", *after]
+    named = ["$20", "Naira."]
+    assert read_amount(named, "credit", "USD") == 20
+    assert named == ["Naira."]
 
 
-def test_an_unmarked_name_not_followed_by_what_someone_did_is_told_to_put_a_word_before_it() -> None:
-    """Marked (`¥20 Rand sorry`) it would still be asked about: the hint says what is read as a name."""
-    with pytest.raises(InvalidInput, match=re.escape("put a word before it: `/resolve credit ¥20 for Rand …`")):
+def test_an_unmarked_name_is_told_to_mark_the_amount_or_put_a_word_before_it() -> None:
+    with pytest.raises(InvalidInput, match=re.escape("mark the amount: `/resolve credit ¥20 Rand …`")):
         read_amount(["20", "Rand", "sorry"], "credit", "JPY")
-    assert read_amount(["¥20", "for", "Rand", "sorry"], "credit", "JPY") == 20
+    assert read_amount(["¥20", "Rand", "sorry"], "credit", "JPY") == 20
+    with pytest.raises(InvalidInput, match=re.escape("put a word before it: `/resolve credit ¥20 for Rand …`")):
+        read_amount(["20", "Rand"], "credit", "JPY")
 
 
 @pytest.mark.parametrize(
