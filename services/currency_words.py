@@ -140,8 +140,4 @@ _QUALIFIER_WORDS = (
 )
 QUALIFIERS = frozenset(_QUALIFIER_WORDS.split())
 """Words that say how much or what kind, never which currency: `20 extra dollars` is 20 of a policy in dollars, while
-any other word before a currency's (`20 Trinidad dollars`) may be a country the reader does not know, and is asked
-about: read as the policy's, `20 Trinidad dollars` was logged as $20."""
-_LINKING_WORDS = "a an the to for per of from at by each every with and or in on than"
-LINKING = frozenset(_LINKING_WORDS.split())
-"""Words that tie a currency's word to something else than the amount: `20 per pound`, `20 to Dollar General`."""
+`20 extra euros` is euros, refused under any other currency."""

@@ -13,7 +13,7 @@ from services.currency_marks import (
     words_before_currency,
     words_of_mark,
 )
-from services.currency_words import LINKING, QUALIFIERS
+from services.currency_words import QUALIFIERS
 from services.errors import InvalidInput
 from services.money import (
     continues_amount,
@@ -29,8 +29,8 @@ from services.text import escape_mrkdwn
 
 def read_amount(words: list[str], category: str, currency: str) -> Decimal:
     """The amount the words start with, taken from them with its mark when typed apart; a currency word that is also
-    a name (`credit 20 Rand said thanks`) is refused as the currency it names, saying how to keep it a name, and one
-    after a word that may be a country the reader does not know (`20 Trinidad dollars`) is asked about."""
+    a name (`credit 20 Rand said thanks`) is refused as the currency it names, saying how to keep it a name, and
+    another currency's after a word of how much (`20 extra euros`) as the currency it is."""
     typed = words.pop(0)
     if words and is_currency_mark(typed):  # `$ 45`, `USD 45`
         typed = f"{typed} {words.pop(0)}"
@@ -46,7 +46,7 @@ def read_amount(words: list[str], category: str, currency: str) -> Decimal:
         if (hint := _name_hint(typed, after, category, currency)) is None:
             raise
         raise InvalidInput(f"{error}{hint}", field=error.field) from None
-    _refuse_an_unknown_country(typed, amount, words, category, currency)
+    _refuse_another_currency_after_a_word_of_how_much(typed, amount, words, currency)
     return amount
 
 
@@ -65,33 +65,25 @@ def _name_hint(typed: str, after: list[str], category: str, currency: str) -> st
     return f" If `{name}` is someone's name, put a word before it: `/resolve {category} {marked} for {name} …`."
 
 
-def _refuse_an_unknown_country(typed: str, amount: Decimal, words: list[str], category: str, currency: str) -> None:
-    """A currency's word after a word that says how much (`20 extra dollars`) is the policy's, or refused as the
-    other currency it names (`20 extra euros`); after any other word (`20 Trinidad dollars`, `20 Falkland Islands
-    pounds`) the word may be a country the reader does not know, and a currency named so is not the policy's for
-    sure: asked about, never logged as $20. A word tying it to something else (`20 per pound`) leaves it be."""
+def _refuse_another_currency_after_a_word_of_how_much(
+    typed: str, amount: Decimal, words: list[str], currency: str
+) -> None:
+    """A currency's word after words that say how much (`20 extra euros`) is refused as the other currency it names,
+    and cents so (`20 extra cents`) could be either amount; the policy's own (`20 extra dollars`) is the policy's. After
+    any other word (`20 Cdn dollars`, `10 quarter pound burger`, `20 Amazon dollars`) the words are what happened, as
+    ever: a country's that is another currency's (`20 Trinidad dollars`) was read with the amount's mark."""
     if (found := words_before_currency(words)) is None:
         return
     before, count = words[: found[0]], " ".join(words[found[0] : sum(found)])
     mark = split_mark(without_trailing_punctuation(f"1 {count}"))[1]
-    if mark is None or any(word.lower() in LINKING for word in before):
+    if mark is None or not all(word.lower() in QUALIFIERS for word in before):
         return
-    ordinary = all(word.lower() in QUALIFIERS for word in before)
     if currency not in currencies_of(mark):
         parse_amount(f"{typed} {without_trailing_punctuation(count)}", currency)  # refused as the other currency
-    elif ordinary and not is_cents(mark):
-        return
-    shown = escape_mrkdwn(" ".join([typed, *before, without_trailing_punctuation(count)]))
-    if ordinary:  # `20 extra cents`
+    elif is_cents(mark):  # `20 extra cents`
+        shown = escape_mrkdwn(" ".join([typed, *before, without_trailing_punctuation(count)]))
         whole, cents = format_money(amount, currency), format_money(amount.scaleb(-2), currency)
         raise InvalidInput(f"`{shown}` could be {whole} or {cents}: write `{whole}` or `{cents}`.", field="amount")
-    unknown = escape_mrkdwn(" ".join(before))
-    raise InvalidInput(
-        f"Your limits are in {currency}, and I can't tell which currency `{shown}` is: `{unknown}` is no country I "
-        f"know. If it is {currency}, write `/resolve {category} {format_money(amount, currency)} …` without "
-        f"`{unknown}`; if not, give the amount in {currency}.",
-        field="amount",
-    )
 
 
 def _amount(typed: str, words: list[str], category: str, currency: str) -> Decimal:

@@ -32,17 +32,9 @@ def asked(bot: RunningBot, typed: str) -> str:
             "`$20 Surinamese dollars` names two currencies, `$` (`$` could be USD, CAD, AUD, NZD or MXN) and "
             "`Surinamese dollars` (read as SRD)",
         ),
-        (
-            "refund 20 St Kitts dollars order 12 late",
-            "I can't tell which currency `20 St Kitts dollars` is: `St Kitts` is no country I know. If it is USD, "
-            "write `/resolve refund $20 …` without `St Kitts`",
-        ),
-        ("refund 20 Tuvaluan dollars order 12 late", "`Tuvaluan` is no country I know"),
     ],
 )
-def test_dollars_of_a_country_other_than_the_policys_are_refused_or_asked_about(
-    bot: RunningBot, typed: str, expected: str
-) -> None:
+def test_dollars_of_a_country_other_than_the_policys_are_refused(bot: RunningBot, typed: str, expected: str) -> None:
     """`20 Trinidad dollars` was logged as $20 under USD: the country's word went to what happened, and `dollars`
     with it, read as the policy's."""
     with_policy(bot, LIMITS)
@@ -60,6 +52,47 @@ def test_dollars_after_a_word_of_how_much_are_the_policys(bot: RunningBot) -> No
         (Decimal(20), "extra dollars for the wait"),
         (Decimal(20), "more dollars back"),
         (Decimal(20), "whole dollars"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("currency", "typed"),
+    [
+        ("CAD", "refund 20 Canadian bucks order 5"),
+        ("CAD", "refund 20 Cdn dollars"),
+        ("CAD", "refund 20 Canadian Tire dollars"),
+        ("AUD", "refund 20 AU dollars"),
+        ("AUD", "refund 20 Aus dollars"),
+        ("USD", "refund 20 USA dollars"),
+        ("USD", "refund 20 United States dollars"),
+        ("USD", "refund 20 US bucks"),
+        ("GBP", "refund 20 English pounds"),
+        ("GBP", "refund 20 Welsh pounds"),
+        ("EUR", "refund 20 Irish euros"),
+        ("USD", "refund 10 quarter pound burger cold"),
+        ("USD", "refund 6 half pound fries"),
+        ("USD", "refund 20 ten pound bag"),
+        ("USD", "refund 12 silver dollar pancakes"),
+        ("USD", "refund 20 five dollar bills"),
+        ("USD", "refund 5 one dollar item"),
+        ("USD", "refund 20 reward dollars"),
+        ("USD", "refund 20 Amazon dollars"),
+        ("USD", "refund 20 St Kitts dollars"),
+    ],
+)
+def test_a_word_no_country_of_the_table_before_a_currency_leaves_the_amount_the_policys(
+    bot: RunningBot, currency: str, typed: str
+) -> None:
+    """Each was asked about as "`X` is no country I know", though most name the policy's currency or none at all:
+    the words are what happened, as they were."""
+    with_policy(bot, LIMITS, currency)
+
+    reply = bot.driver.command("U0AGENT1", "/resolve", typed)
+
+    assert "Logged your *refund*" in reply.text, reply.text
+    amount = typed.split()[1]
+    assert [(r.amount, r.summary) for r in resolutions(bot)] == [
+        (Decimal(amount), typed.removeprefix(f"refund {amount} "))
     ]
 
 

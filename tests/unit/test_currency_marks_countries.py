@@ -35,13 +35,31 @@ def test_dollars_or_pounds_of_a_country_of_the_table_are_refused_as_its_currency
         read_amount(typed.split(), "refund", currency)
 
 
-@pytest.mark.parametrize("typed", ["20 St Kitts dollars sorry", "20 Tuvaluan dollars", "$20 Amazon dollars"])
-def test_dollars_after_a_word_that_may_be_a_country_are_asked_about(typed: str) -> None:
-    words = typed.split()
-    unknown = " ".join(words[1:-2] if words[-1] == "sorry" else words[1:-1])
-    message = f"`{unknown}` is no country I know. If it is USD, write `/resolve refund $20 …` without `{unknown}`"
-    with pytest.raises(InvalidInput, match=re.escape(message)):
-        read_amount(words, "refund", "USD")
+@pytest.mark.parametrize(
+    ("sentence", "currency"),
+    [
+        ("20 Canadian bucks sorry", "CAD"),
+        ("20 Cdn dollars", "CAD"),
+        ("20 Canadian Tire dollars", "CAD"),
+        ("20 AU dollars", "AUD"),
+        ("20 USA dollars", "USD"),
+        ("20 United States dollars", "USD"),
+        ("20 US bucks", "USD"),
+        ("20 Welsh pounds", "GBP"),
+        ("20 Irish euros", "EUR"),
+        ("20 St Kitts dollars sorry", "USD"),
+        ("$20 Amazon dollars", "USD"),
+        ("10 quarter pound burger", "USD"),
+        ("20 ten pound bag", "USD"),
+        ("12 silver dollar pancakes", "USD"),
+        ("20 reward dollars", "USD"),
+    ],
+)
+def test_a_word_the_table_does_not_know_before_a_currency_is_what_happened(sentence: str, currency: str) -> None:
+    """Each was asked about as `X` is no country I know, though it named the policy's currency or none at all."""
+    words = sentence.split()
+    assert read_amount(words, "refund", currency) == Decimal(sentence.split()[0].lstrip("$"))
+    assert words == sentence.split()[1:]
 
 
 @pytest.mark.parametrize(
