@@ -136,7 +136,9 @@ _THOUSANDS_MARKS = ","
 def _group_after_a_mark(typed: str, ended: str, words: list[str]) -> str | None:
     """The group of three digits after a comma or a full stop set apart by a space (`1, 200`, `1 ,200`, `1 , 200`,
     `1. 200`), taken from `words`: typed as thousands, or the sentence's mark before a number, it may not be read as
-    the amount 1 and a summary starting `200`, unless it counts what follows it (`20, 150 minutes wait`)."""
+    the amount 1 and a summary starting `200`, unless it counts what follows it (`20, 150 minutes wait`). After a
+    full stop the group is thousands only ending the line or before a currency (`1. 200`, `1. 200 dollars`): with
+    words after it, it starts the next sentence (`20. 404 error at checkout`)."""
     marks = typed[len(ended) :]
     if words and not words[0].strip(_THOUSANDS_MARKS):
         marks += words[0]
@@ -154,5 +156,7 @@ def _group_after_a_mark(typed: str, ended: str, words: list[str]) -> str | None:
         return None
     if _counts_something(without_trailing_punctuation(group), words[taken:]):
         return None
+    if marks == "." and words[taken:] and not words_of_mark(group, words[taken:]):
+        return None  # `20. 404 error at checkout`: the full stop ended the amount's sentence
     del words[:taken]
     return without_trailing_punctuation(group)

@@ -172,9 +172,34 @@ def test_a_full_stop_set_apart_before_a_group_of_three_digits_is_asked_about(bot
     """`refund 1. 200` was logged as $1, with "200" in what happened: a phone's space after `1.200`."""
     with_policy(bot, LIMITS)
 
-    text = asked(bot, "refund 1. 200 order 12 late")
+    text = asked(bot, "refund 1. 200")
+    dollars = asked(bot, "refund 1. 200 dollars order 12")
 
     assert "`1. 200` could be 1 or 1,200: write `1200` if that is the amount, or put a word before `200`" in text
+    assert "`1. 200` could be 1 or 1,200" in dollars
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "refund 20. 404 error at checkout",
+        "credit 10. 500 error on the app",
+        "refund 20. 123 Main St delivery missed",
+        "refund 20. 911 call",
+        "refund 15. 100 apologies",
+        "refund 20. 150 angry customers",
+    ],
+)
+def test_a_full_stop_then_three_digits_and_more_words_starts_what_happened(bot: RunningBot, typed: str) -> None:
+    """Each was asked about as `20. 404` could be 20,404: the full stop ends the amount, the number starts what
+    happened."""
+    with_policy(bot, LIMITS)
+
+    reply = bot.driver.command("U0AGENT1", "/resolve", typed)
+
+    assert "Logged your" in reply.text, reply.text
+    _category, amount, summary = typed.split(" ", 2)
+    assert [(r.amount, r.summary) for r in resolutions(bot)] == [(Decimal(amount.rstrip(".")), summary)]
 
 
 @pytest.mark.parametrize(
