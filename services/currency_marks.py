@@ -200,6 +200,12 @@ def narrows(mark: str, other: str) -> bool:
     return bool(currencies) and set(currencies) <= set(currencies_of(other))
 
 
+def is_a_letter_of_cents(mark: str) -> bool:
+    """`c` of `20c`, `p` of `50p`: a mark that is also a letter people attach to numbers (`2p` two people, `3p` a
+    three-pin plug), an amount's only where one is asked for."""
+    return mark in _CENT_LETTERS
+
+
 def is_cents(mark: str) -> bool:
     """`¢`, `cents`, `pence`: the amount is in hundredths."""
     return mark == "¢" or mark in _CENT_LETTERS or _word_of(mark) in CENT_WORDS

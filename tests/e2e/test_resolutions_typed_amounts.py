@@ -215,6 +215,23 @@ def test_a_group_after_the_amounts_mark_that_counts_minutes_is_what_happened(bot
     assert [(r.amount, r.summary) for r in resolutions(bot)] == [(Decimal(20), "150 minutes wait on the phone")]
 
 
+@pytest.mark.parametrize(
+    ("currency", "typed", "summary"),
+    [("USD", "reschedule 2p tomorrow", "2p tomorrow"), ("GBP", "replacement 3p plug order 55", "3p plug order 55")],
+)
+def test_a_number_with_a_letter_on_a_category_without_money_is_what_happened(
+    bot: RunningBot, currency: str, typed: str, summary: str
+) -> None:
+    """`2p` (two people) was refused as pence under USD, and `3p plug` logged as £0.03 on a category with no limit."""
+    rules = 'reschedule = { description = "Move a visit" }\nreplacement = { description = "Send a part" }'
+    with_policy(bot, rules, currency)
+
+    reply = bot.driver.command("U0AGENT1", "/resolve", typed)
+
+    assert "Logged your" in reply.text, reply.text
+    assert [(r.amount, r.summary) for r in resolutions(bot)] == [(0, summary)]
+
+
 def test_rupees_written_with_a_slash_and_dash_are_whole_rupees(bot: RunningBot) -> None:
     """`Rs.500/-` (no paise) was refused as not understood under INR."""
     with_policy(bot, LIMITS, "INR")

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from services.errors import InvalidInput
-from services.money import parse_amount
+from services.money import names_money, parse_amount
 from services.resolutions.typed_amount import read_amount
 
 
@@ -170,3 +170,9 @@ def test_a_group_that_counts_what_follows_it_is_the_sentences(sentence: str, amo
 def test_a_group_before_a_currency_is_the_amounts(sentence: str) -> None:
     with pytest.raises(InvalidInput, match=r"1,200"):
         read_amount(sentence.split(), "refund", "USD")
+
+
+@pytest.mark.parametrize(("word", "money"), [("2p", False), ("3c", False), ("$2", True), ("2usd", True), ("2€", True)])
+def test_a_number_with_a_letter_of_cents_names_money_only_where_an_amount_is_asked_for(word: str, money: bool) -> None:
+    """`reschedule 2p tomorrow` (two people) was refused as pence: on a category without money it is what happened."""
+    assert names_money(word) is money
