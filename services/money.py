@@ -154,6 +154,8 @@ def _two_marks(text: str, currency: str | None) -> str | None:
         cents, other = (after, before) if is_cents(after) else (before, after)
         whole = f"{other} " if other[-1:].isalpha() else other
         hundredths = f"{number}{cents}" if len(cents) == 1 else f"{number} {cents}"  # `20¢`, `50p`
+        if currency and currency not in currencies_of(cents):  # `£20c`: not `20c`, which the policy refuses
+            hundredths = whole + number
         return (
             f"`{echoed(text)}` is marked both `{echoed(before)}` and `{echoed(after)}`: write "
             f"`{echoed(whole + _hundredths(number))}` or `{echoed(hundredths)}`, not both."

@@ -24,7 +24,7 @@ from services.money import (
     without_trailing_punctuation,
 )
 from services.resolutions.reference_parts import counts
-from services.text import escape_mrkdwn
+from services.text import echoed, escape_mrkdwn
 
 
 def read_amount(words: list[str], category: str, currency: str) -> Decimal:
@@ -78,10 +78,17 @@ def _refuse_another_currency_after_a_word_of_how_much(
     mark = split_mark(without_trailing_punctuation(f"1 {count}"))[1]
     if mark is None or not all(word.lower() in QUALIFIERS for word in before):
         return
+    shown = " ".join([typed, *before, without_trailing_punctuation(count)])
     if currency not in currencies_of(mark):
-        parse_amount(f"{typed} {without_trailing_punctuation(count)}", currency)  # refused as the other currency
+        read = f"{typed} {without_trailing_punctuation(count)}"
+        try:
+            parse_amount(read, currency)
+        except InvalidInput as error:  # refused as the other currency, naming it as typed: `20 extra euros`
+            raise InvalidInput(
+                str(error).replace(f"`{echoed(read)}`", f"`{echoed(shown)}`", 1), field="amount"
+            ) from None
     elif is_cents(mark):  # `20 extra cents`
-        shown = escape_mrkdwn(" ".join([typed, *before, without_trailing_punctuation(count)]))
+        shown = escape_mrkdwn(shown)
         whole, cents = format_money(amount, currency), format_money(amount.scaleb(-2), currency)
         raise InvalidInput(f"`{shown}` could be {whole} or {cents}: write `{whole}` or `{cents}`.", field="amount")
 

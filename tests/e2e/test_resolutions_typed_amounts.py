@@ -232,6 +232,17 @@ def test_a_number_with_a_letter_on_a_category_without_money_is_what_happened(
     assert [(r.amount, r.summary) for r in resolutions(bot)] == [(0, summary)]
 
 
+def test_what_is_refused_is_named_as_typed_and_only_amounts_the_policy_reads_are_offered(bot: RunningBot) -> None:
+    """`20 extra euros` was named back as `20 euros`, and `£20c` offered `20c`, which GBP refuses."""
+    with_policy(bot, LIMITS, "GBP")
+
+    euros = asked(bot, "refund 20 extra euros for the wait")
+    cents = asked(bot, "refund £20c late bus")
+
+    assert "Your limits are in GBP, and `20 extra euros` is not (read as EUR)" in euros
+    assert "`£20c` is marked both `£` and `c`: write `£0.20` or `£20`, not both." in cents
+
+
 def test_rupees_written_with_a_slash_and_dash_are_whole_rupees(bot: RunningBot) -> None:
     """`Rs.500/-` (no paise) was refused as not understood under INR."""
     with_policy(bot, LIMITS, "INR")

@@ -72,7 +72,9 @@ def test_a_word_of_how_much_or_a_linking_word_before_a_currency_leaves_the_amoun
 
 
 def test_another_currency_after_a_word_of_how_much_is_refused_and_cents_asked_about() -> None:
-    with pytest.raises(InvalidInput, match=re.escape("Your limits are in USD, and `20 euros` is not (read as EUR)")):
+    with pytest.raises(
+        InvalidInput, match=re.escape("Your limits are in USD, and `20 extra euros` is not (read as EUR)")
+    ):
         read_amount(["20", "extra", "euros", "sorry"], "refund", "USD")
     with pytest.raises(InvalidInput, match=re.escape("`20 extra cents` could be $20 or $0.20")):
         read_amount(["20", "extra", "cents"], "refund", "USD")
@@ -176,3 +178,18 @@ def test_a_group_before_a_currency_is_the_amounts(sentence: str) -> None:
 def test_a_number_with_a_letter_of_cents_names_money_only_where_an_amount_is_asked_for(word: str, money: bool) -> None:
     """`reschedule 2p tomorrow` (two people) was refused as pence: on a category without money it is what happened."""
     assert names_money(word) is money
+
+
+@pytest.mark.parametrize(
+    ("typed", "currency", "message"),
+    [
+        ("£20c", "GBP", "`£20c` is marked both `£` and `c`: write `£0.20` or `£20`, not both."),
+        ("$50p", "USD", "`$50p` is marked both `$` and `p`: write `$0.50` or `$50`, not both."),
+    ],
+)
+def test_a_sign_with_cents_the_policy_refuses_offers_only_amounts_it_reads(
+    typed: str, currency: str, message: str
+) -> None:
+    """`£20c` was told to write `20c`, which a policy in GBP refuses as cents of another currency."""
+    with pytest.raises(InvalidInput, match=re.escape(message)):
+        parse_amount(typed, currency)
