@@ -47,7 +47,27 @@ def read_amount(words: list[str], category: str, currency: str) -> Decimal:
             raise
         raise InvalidInput(f"{error}{hint}", field=error.field) from None
     _refuse_another_currency_after_a_word_of_how_much(typed, amount, words, currency)
+    _refuse_a_multiplier(typed, amount, words, category, currency)
     return amount
+
+
+_MULTIPLIERS = {"hundred": 100, "thousand": 1000, "grand": 1000, "million": 10**6, "lakh": 10**5, "crore": 10**7}
+"""Words that multiply the number before them: `2 thousand dollars`, `2 grand`, `2 lakh rupees`."""
+
+
+def _refuse_a_multiplier(typed: str, amount: Decimal, words: list[str], category: str, currency: str) -> None:
+    """`refund 2 thousand order 5` was logged as $2, with "thousand" in what happened: asked for in digits."""
+    word = without_trailing_punctuation(words[0]) if words else ""
+    times = _MULTIPLIERS.get(word.removesuffix("s")) if word.islower() else None
+    if times is None:
+        return
+    meant = amount * times
+    digits = f"{meant.normalize():f}"
+    raise InvalidInput(
+        f"`{escape_mrkdwn(f'{typed} {word}')}` is read as {format_money(amount, currency)}: if you gave "
+        f"{format_money(meant, currency)}, write it in digits, `/resolve {category} {digits} …`.",
+        field="amount",
+    )
 
 
 def _name_hint(typed: str, after: list[str], category: str, currency: str) -> str | None:

@@ -243,6 +243,15 @@ def test_what_is_refused_is_named_as_typed_and_only_amounts_the_policy_reads_are
     assert "`£20c` is marked both `£` and `c`: write `£0.20` or `£20`, not both." in cents
 
 
+def test_a_number_then_thousand_is_asked_for_in_digits(bot: RunningBot) -> None:
+    """`refund 2 thousand order 5` was logged as $2, "thousand order 5" in what happened."""
+    with_policy(bot, LIMITS)
+
+    text = asked(bot, "refund 2 thousand order 5")
+
+    assert "`2 thousand` is read as $2: if you gave $2,000, write it in digits, `/resolve refund 2000 …`." in text
+
+
 def test_rupees_written_with_a_slash_and_dash_are_whole_rupees(bot: RunningBot) -> None:
     """`Rs.500/-` (no paise) was refused as not understood under INR."""
     with_policy(bot, LIMITS, "INR")

@@ -193,3 +193,25 @@ def test_a_sign_with_cents_the_policy_refuses_offers_only_amounts_it_reads(
     """`£20c` was told to write `20c`, which a policy in GBP refuses as cents of another currency."""
     with pytest.raises(InvalidInput, match=re.escape(message)):
         parse_amount(typed, currency)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "currency", "message"),
+    [
+        (
+            "2 thousand dollars",
+            "USD",
+            "`2 thousand` is read as $2: if you gave $2,000, write it in digits, `/resolve refund 2000 …`",
+        ),
+        ("2 grand", "USD", "if you gave $2,000, write it in digits, `/resolve refund 2000 …`"),
+        ("1.5 thousand order 5", "USD", "if you gave $1,500, write it in digits, `/resolve refund 1500 …`"),
+        ("2 lakh rupees", "INR", "if you gave 200,000 INR, write it in digits, `/resolve refund 200000 …`"),
+    ],
+)
+def test_a_number_then_a_word_that_multiplies_it_is_asked_for_in_digits(
+    sentence: str, currency: str, message: str
+) -> None:
+    """`refund 2 thousand order 5` was logged as $2, "thousand" put in what happened."""
+    with pytest.raises(InvalidInput, match=re.escape(message)):
+        read_amount(sentence.split(), "refund", currency)
+    assert read_amount(["2", "Grand", "Hotel"], "refund", currency) == 2
