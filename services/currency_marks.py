@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
-from services.currency_words import ALSO_NAMES, CENT_WORDS, CENTS, CURRENCIES_OF_WORD, DOLLARS, NAME_FOLLOWERS
+from services.currency_words import ALSO_NAMES, CENT_WORDS, CENTS, CURRENCIES_OF_WORD, DOLLARS
 
 CURRENCIES = ("USD", "EUR", "GBP", "CAD", "AUD", "NZD", "CHF", "JPY", "SEK", "NOK", "DKK", "INR", "BRL", "MXN", "ZAR")
 """What a policy's `currency` may be."""
@@ -112,7 +112,7 @@ def words_of_mark(amount: str, words: Sequence[str]) -> int:
         found = _TRAILING_WORD.fullmatch(typed) or _TRAILING_MARK.fullmatch(typed)
         if found:
             mark = found.group("mark")
-            named = own is not None and not narrows(mark, own) and names_someone(mark, words[count:])
+            named = own is not None and not narrows(mark, own) and names_someone(mark, words[count - 1], words[count:])
             return 0 if named else count
     return 0
 
@@ -135,12 +135,12 @@ _PLAIN_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 """A word of letters, with no mark of the sentence after it: `Trinidad`, `hard-earned`, not `sorry,` nor `A1`."""
 
 
-def names_someone(mark: str, after: Sequence[str]) -> bool:
-    """A currency's word written as a name (`Naira`, `Rand`) names someone when the word after it is one a sentence's
-    subject takes (`$20 Naira was overcharged`, `$20 Rand said thanks`). Otherwise (`¥20000 Rand`, `¥20000 Rand
-    sorry`) it may as well be the currency: taken with the amount, it is refused as a second one, never left to the
-    summary while another currency than the amount's was given."""
-    return is_also_a_name(mark) and bool(after) and after[0].lower().rstrip(_SENTENCE_MARKS) in NAME_FOLLOWERS
+def names_someone(mark: str, typed: str, after: Sequence[str]) -> bool:
+    """A currency's word written as a name (`Naira`, `Rand`), typed as `typed`, names someone unless it ends the line:
+    `$20 Rand sorry for the wait`, `$20 Yen Nguyen order 5`, `$20 Naira.` are $20 and a name, as people write after
+    an amount. Last and bare (`¥20000 Rand`), nothing says it is no currency: taken with the amount, it is refused as
+    a second one, never left to the summary while another currency than the amount's was given."""
+    return is_also_a_name(mark) and (bool(after) or typed[-1:] in _SENTENCE_MARKS)
 
 
 def split_mark(text: str) -> tuple[str, str | None]:
@@ -198,6 +198,12 @@ def narrows(mark: str, other: str) -> bool:
     """`AUD` after `$`, `euros` after `€`: a mark of no currency the other is not."""
     currencies = currencies_of(mark)
     return bool(currencies) and set(currencies) <= set(currencies_of(other))
+
+
+def is_a_letter_of_cents(mark: str) -> bool:
+    """`c` of `20c`, `p` of `50p`: a mark that is also a letter people attach to numbers (`2p` two people, `3p` a
+    three-pin plug), an amount's only where one is asked for."""
+    return mark in _CENT_LETTERS
 
 
 def is_cents(mark: str) -> bool:

@@ -134,22 +134,10 @@ CURRENCIES_OF_WORD = {**_EACH_ONE, **_OTHERS, **_OF_COUNTRIES}
 counted as 45 of the policy's. A word that may be several currencies (`dinars`) is refused naming them."""
 ALSO_NAMES = ("rand", "yuan", "yen", "lira", "naira", "taka", "cedi", "leva", "manat", "baht")
 """Currency words that are also people's names: `credit 20 Rand said thanks` may be rand or someone called Rand."""
-_NAME_FOLLOWER_WORDS = (
-    "was is said says asked asks called calls rang phoned emailed wrote replied wanted wants needed needs had has "
-    "got gets paid ordered bought booked received returned sent thanked complained waited came left lost found "
-    "will would did didn't wasn't isn't won't can't couldn't"
-)
-NAME_FOLLOWERS = frozenset(_NAME_FOLLOWER_WORDS.split())
-"""Words a person's name is followed by, as the sentence's subject: after an amount marked in another currency,
-`$20 Naira was overcharged` names Naira, while `¥20000 Rand`, `¥20000 Rand sorry` may be rand, and are asked about."""
 _QUALIFIER_WORDS = (
     "extra more whole additional bonus total full odd flat free measly entire actual real good hard-earned "
     "store gift credit cash goodwill refund refunded back other"
 )
 QUALIFIERS = frozenset(_QUALIFIER_WORDS.split())
 """Words that say how much or what kind, never which currency: `20 extra dollars` is 20 of a policy in dollars, while
-any other word before a currency's (`20 Trinidad dollars`) may be a country the reader does not know, and is asked
-about: read as the policy's, `20 Trinidad dollars` was logged as $20."""
-_LINKING_WORDS = "a an the to for per of from at by each every with and or in on than"
-LINKING = frozenset(_LINKING_WORDS.split())
-"""Words that tie a currency's word to something else than the amount: `20 per pound`, `20 to Dollar General`."""
+`20 extra euros` is euros, refused under any other currency."""

@@ -5,7 +5,14 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from services.currency_marks import CURRENCIES as CURRENCIES
-from services.currency_marks import both_one_currency, currencies_of, is_cents, marks_on_both_sides, split_mark
+from services.currency_marks import (
+    both_one_currency,
+    currencies_of,
+    is_a_letter_of_cents,
+    is_cents,
+    marks_on_both_sides,
+    split_mark,
+)
 from services.currency_marks import is_currency_mark as is_currency_mark
 from services.currency_marks import is_currency_word as is_currency_word
 from services.errors import InvalidInput
@@ -41,9 +48,9 @@ def looks_like_amount(text: str) -> bool:
 
 
 def names_money(text: str) -> bool:
-    """`$5`, `5€`, `5usd`: a word that can only be an amount, unlike `2` in `2 days later`."""
+    """`$5`, `5€`, `5usd`: a word that can only be an amount, unlike `2` in `2 days later`, or `2p` (two people)."""
     number, mark = split_mark(text)
-    return mark is not None and looks_like_amount(number)
+    return mark is not None and not is_a_letter_of_cents(mark) and looks_like_amount(number)
 
 
 def continues_amount(typed: str, word: str) -> bool:
@@ -147,6 +154,8 @@ def _two_marks(text: str, currency: str | None) -> str | None:
         cents, other = (after, before) if is_cents(after) else (before, after)
         whole = f"{other} " if other[-1:].isalpha() else other
         hundredths = f"{number}{cents}" if len(cents) == 1 else f"{number} {cents}"  # `20¢`, `50p`
+        if currency and currency not in currencies_of(cents):  # `£20c`: not `20c`, which the policy refuses
+            hundredths = whole + number
         return (
             f"`{echoed(text)}` is marked both `{echoed(before)}` and `{echoed(after)}`: write "
             f"`{echoed(whole + _hundredths(number))}` or `{echoed(hundredths)}`, not both."

@@ -13,7 +13,7 @@ from services.currency_marks import (
     words_before_currency,
     words_of_mark,
 )
-from services.currency_words import LINKING, QUALIFIERS
+from services.currency_words import QUALIFIERS
 from services.errors import InvalidInput
 from services.money import (
     continues_amount,
@@ -24,13 +24,13 @@ from services.money import (
     without_trailing_punctuation,
 )
 from services.resolutions.reference_parts import counts
-from services.text import escape_mrkdwn
+from services.text import echoed, escape_mrkdwn
 
 
 def read_amount(words: list[str], category: str, currency: str) -> Decimal:
     """The amount the words start with, taken from them with its mark when typed apart; a currency word that is also
-    a name (`credit 20 Rand said thanks`) is refused as the currency it names, saying how to keep it a name, and one
-    after a word that may be a country the reader does not know (`20 Trinidad dollars`) is asked about."""
+    a name (`credit 20 Rand said thanks`) is refused as the currency it names, saying how to keep it a name, and
+    another currency's after a word of how much (`20 extra euros`) as the currency it is."""
     typed = words.pop(0)
     if words and is_currency_mark(typed):  # `$ 45`, `USD 45`
         typed = f"{typed} {words.pop(0)}"
@@ -46,13 +46,33 @@ def read_amount(words: list[str], category: str, currency: str) -> Decimal:
         if (hint := _name_hint(typed, after, category, currency)) is None:
             raise
         raise InvalidInput(f"{error}{hint}", field=error.field) from None
-    _refuse_an_unknown_country(typed, amount, words, category, currency)
+    _refuse_another_currency_after_a_word_of_how_much(typed, amount, words, currency)
+    _refuse_a_multiplier(typed, amount, words, category, currency)
     return amount
 
 
+_MULTIPLIERS = {"hundred": 100, "thousand": 1000, "grand": 1000, "million": 10**6, "lakh": 10**5, "crore": 10**7}
+"""Words that multiply the number before them: `2 thousand dollars`, `2 grand`, `2 lakh rupees`."""
+
+
+def _refuse_a_multiplier(typed: str, amount: Decimal, words: list[str], category: str, currency: str) -> None:
+    """`refund 2 thousand order 5` was logged as $2, with "thousand" in what happened: asked for in digits."""
+    word = without_trailing_punctuation(words[0]) if words else ""
+    times = _MULTIPLIERS.get(word.removesuffix("s")) if word.islower() else None
+    if times is None:
+        return
+    meant = amount * times
+    digits = f"{meant.normalize():f}"
+    raise InvalidInput(
+        f"`{escape_mrkdwn(f'{typed} {word}')}` is read as {format_money(amount, currency)}: if you gave "
+        f"{format_money(meant, currency)}, write it in digits, `/resolve {category} {digits} …`.",
+        field="amount",
+    )
+
+
 def _name_hint(typed: str, after: list[str], category: str, currency: str) -> str | None:
-    """How to keep a currency's word a name: marked (`¥20 Rand said thanks`) when the word after it makes it one,
-    else with a word before it (`¥20,000 for Rand …`), as `¥20000 Rand sorry` is still asked about."""
+    """How to keep a currency's word a name: marked (`¥20 Rand said thanks`) when words follow it, else with a word
+    before it (`¥20,000 for Rand …`), as `¥20000 Rand` ending the line is still asked about."""
     ended = without_trailing_punctuation(typed)
     number, mark = split_mark(ended)
     if both := marks_on_both_sides(ended):  # `¥20000 Rand`
@@ -60,38 +80,37 @@ def _name_hint(typed: str, after: list[str], category: str, currency: str) -> st
     if mark is None or not is_also_a_name(mark) or not number.replace(".", "", 1).isdecimal():
         return None
     marked, name = escape_mrkdwn(format_money(Decimal(number), currency)), escape_mrkdwn(mark)
-    if both is None and names_someone(mark, after):
+    if both is None and names_someone(mark, typed.split()[-1], after):
         return f" If `{name}` is someone's name, mark the amount: `/resolve {category} {marked} {name} …`."
     return f" If `{name}` is someone's name, put a word before it: `/resolve {category} {marked} for {name} …`."
 
 
-def _refuse_an_unknown_country(typed: str, amount: Decimal, words: list[str], category: str, currency: str) -> None:
-    """A currency's word after a word that says how much (`20 extra dollars`) is the policy's, or refused as the
-    other currency it names (`20 extra euros`); after any other word (`20 Trinidad dollars`, `20 Falkland Islands
-    pounds`) the word may be a country the reader does not know, and a currency named so is not the policy's for
-    sure: asked about, never logged as $20. A word tying it to something else (`20 per pound`) leaves it be."""
+def _refuse_another_currency_after_a_word_of_how_much(
+    typed: str, amount: Decimal, words: list[str], currency: str
+) -> None:
+    """A currency's word after words that say how much (`20 extra euros`) is refused as the other currency it names,
+    and cents so (`20 extra cents`) could be either amount; the policy's own (`20 extra dollars`) is the policy's. After
+    any other word (`20 Cdn dollars`, `10 quarter pound burger`, `20 Amazon dollars`) the words are what happened, as
+    ever: a country's that is another currency's (`20 Trinidad dollars`) was read with the amount's mark."""
     if (found := words_before_currency(words)) is None:
         return
     before, count = words[: found[0]], " ".join(words[found[0] : sum(found)])
     mark = split_mark(without_trailing_punctuation(f"1 {count}"))[1]
-    if mark is None or any(word.lower() in LINKING for word in before):
+    if mark is None or not all(word.lower() in QUALIFIERS for word in before):
         return
-    ordinary = all(word.lower() in QUALIFIERS for word in before)
+    shown = " ".join([typed, *before, without_trailing_punctuation(count)])
     if currency not in currencies_of(mark):
-        parse_amount(f"{typed} {without_trailing_punctuation(count)}", currency)  # refused as the other currency
-    elif ordinary and not is_cents(mark):
-        return
-    shown = escape_mrkdwn(" ".join([typed, *before, without_trailing_punctuation(count)]))
-    if ordinary:  # `20 extra cents`
+        read = f"{typed} {without_trailing_punctuation(count)}"
+        try:
+            parse_amount(read, currency)
+        except InvalidInput as error:  # refused as the other currency, naming it as typed: `20 extra euros`
+            raise InvalidInput(
+                str(error).replace(f"`{echoed(read)}`", f"`{echoed(shown)}`", 1), field="amount"
+            ) from None
+    elif is_cents(mark):  # `20 extra cents`
+        shown = escape_mrkdwn(shown)
         whole, cents = format_money(amount, currency), format_money(amount.scaleb(-2), currency)
         raise InvalidInput(f"`{shown}` could be {whole} or {cents}: write `{whole}` or `{cents}`.", field="amount")
-    unknown = escape_mrkdwn(" ".join(before))
-    raise InvalidInput(
-        f"Your limits are in {currency}, and I can't tell which currency `{shown}` is: `{unknown}` is no country I "
-        f"know. If it is {currency}, write `/resolve {category} {format_money(amount, currency)} …` without "
-        f"`{unknown}`; if not, give the amount in {currency}.",
-        field="amount",
-    )
 
 
 def _amount(typed: str, words: list[str], category: str, currency: str) -> Decimal:
@@ -144,7 +163,9 @@ _THOUSANDS_MARKS = ","
 def _group_after_a_mark(typed: str, ended: str, words: list[str]) -> str | None:
     """The group of three digits after a comma or a full stop set apart by a space (`1, 200`, `1 ,200`, `1 , 200`,
     `1. 200`), taken from `words`: typed as thousands, or the sentence's mark before a number, it may not be read as
-    the amount 1 and a summary starting `200`, unless it counts what follows it (`20, 150 minutes wait`)."""
+    the amount 1 and a summary starting `200`, unless it counts what follows it (`20, 150 minutes wait`). After a
+    full stop the group is thousands only ending the line or before a currency (`1. 200`, `1. 200 dollars`): with
+    words after it, it starts the next sentence (`20. 404 error at checkout`)."""
     marks = typed[len(ended) :]
     if words and not words[0].strip(_THOUSANDS_MARKS):
         marks += words[0]
@@ -162,5 +183,7 @@ def _group_after_a_mark(typed: str, ended: str, words: list[str]) -> str | None:
         return None
     if _counts_something(without_trailing_punctuation(group), words[taken:]):
         return None
+    if marks == "." and words[taken:] and not words_of_mark(group, words[taken:]):
+        return None  # `20. 404 error at checkout`: the full stop ended the amount's sentence
     del words[:taken]
     return without_trailing_punctuation(group)

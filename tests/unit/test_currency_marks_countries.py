@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from services.errors import InvalidInput
-from services.money import parse_amount
+from services.money import names_money, parse_amount
 from services.resolutions.typed_amount import read_amount
 
 
@@ -35,13 +35,31 @@ def test_dollars_or_pounds_of_a_country_of_the_table_are_refused_as_its_currency
         read_amount(typed.split(), "refund", currency)
 
 
-@pytest.mark.parametrize("typed", ["20 St Kitts dollars sorry", "20 Tuvaluan dollars", "$20 Amazon dollars"])
-def test_dollars_after_a_word_that_may_be_a_country_are_asked_about(typed: str) -> None:
-    words = typed.split()
-    unknown = " ".join(words[1:-2] if words[-1] == "sorry" else words[1:-1])
-    message = f"`{unknown}` is no country I know. If it is USD, write `/resolve refund $20 …` without `{unknown}`"
-    with pytest.raises(InvalidInput, match=re.escape(message)):
-        read_amount(words, "refund", "USD")
+@pytest.mark.parametrize(
+    ("sentence", "currency"),
+    [
+        ("20 Canadian bucks sorry", "CAD"),
+        ("20 Cdn dollars", "CAD"),
+        ("20 Canadian Tire dollars", "CAD"),
+        ("20 AU dollars", "AUD"),
+        ("20 USA dollars", "USD"),
+        ("20 United States dollars", "USD"),
+        ("20 US bucks", "USD"),
+        ("20 Welsh pounds", "GBP"),
+        ("20 Irish euros", "EUR"),
+        ("20 St Kitts dollars sorry", "USD"),
+        ("$20 Amazon dollars", "USD"),
+        ("10 quarter pound burger", "USD"),
+        ("20 ten pound bag", "USD"),
+        ("12 silver dollar pancakes", "USD"),
+        ("20 reward dollars", "USD"),
+    ],
+)
+def test_a_word_the_table_does_not_know_before_a_currency_is_what_happened(sentence: str, currency: str) -> None:
+    """Each was asked about as `X` is no country I know, though it named the policy's currency or none at all."""
+    words = sentence.split()
+    assert read_amount(words, "refund", currency) == Decimal(sentence.split()[0].lstrip("$"))
+    assert words == sentence.split()[1:]
 
 
 @pytest.mark.parametrize(
@@ -54,30 +72,40 @@ def test_a_word_of_how_much_or_a_linking_word_before_a_currency_leaves_the_amoun
 
 
 def test_another_currency_after_a_word_of_how_much_is_refused_and_cents_asked_about() -> None:
-    with pytest.raises(InvalidInput, match=re.escape("Your limits are in USD, and `20 euros` is not (read as EUR)")):
+    with pytest.raises(
+        InvalidInput, match=re.escape("Your limits are in USD, and `20 extra euros` is not (read as EUR)")
+    ):
         read_amount(["20", "extra", "euros", "sorry"], "refund", "USD")
     with pytest.raises(InvalidInput, match=re.escape("`20 extra cents` could be $20 or $0.20")):
         read_amount(["20", "extra", "cents"], "refund", "USD")
 
 
-@pytest.mark.parametrize("after", [[], ["sorry"], ["for", "the", "wait"]])
-def test_a_currencys_name_after_another_currencys_sign_is_refused_unless_someone_does_something(
-    after: list[str],
-) -> None:
+def test_a_currencys_name_ending_the_line_after_another_currencys_sign_is_refused() -> None:
     """`¥20000 Rand` was logged as ¥20,000, `Rand` kept as someone's name: rand may have been given."""
     hint = "If `Rand` is someone's name, put a word before it: `/resolve credit ¥20,000 for Rand …`."
     with pytest.raises(InvalidInput, match=re.escape("`¥20000 Rand` names two currencies") + ".*" + re.escape(hint)):
-        read_amount(["¥20000", "Rand", *after], "credit", "JPY")
-    words = ["¥20000", "Rand", "was", "upset"]
+        read_amount(["¥20000", "Rand"], "credit", "JPY")
+
+
+@pytest.mark.parametrize(
+    "after", [["sorry"], ["for", "the", "wait"], ["upset"], ["from", "billing"], ["(VIP)"], ["-", "late"], ["Nguyen"]]
+)
+def test_a_currencys_name_after_another_currencys_sign_with_words_after_it_is_someone(after: list[str]) -> None:
+    """Only before one of a few verbs (`was`, `said`) was the name read as one: `$20 Rand sorry` was refused."""
+    words = ["¥20000", "Rand", *after]
     assert read_amount(words, "credit", "JPY") == 20000
-    assert words == ["Rand", "was", "upset"]
+    assert words == ["Rand", *after]
+    named = ["$20", "Naira."]
+    assert read_amount(named, "credit", "USD") == 20
+    assert named == ["Naira."]
 
 
-def test_an_unmarked_name_not_followed_by_what_someone_did_is_told_to_put_a_word_before_it() -> None:
-    """Marked (`¥20 Rand sorry`) it would still be asked about: the hint says what is read as a name."""
-    with pytest.raises(InvalidInput, match=re.escape("put a word before it: `/resolve credit ¥20 for Rand …`")):
+def test_an_unmarked_name_is_told_to_mark_the_amount_or_put_a_word_before_it() -> None:
+    with pytest.raises(InvalidInput, match=re.escape("mark the amount: `/resolve credit ¥20 Rand …`")):
         read_amount(["20", "Rand", "sorry"], "credit", "JPY")
-    assert read_amount(["¥20", "for", "Rand", "sorry"], "credit", "JPY") == 20
+    assert read_amount(["¥20", "Rand", "sorry"], "credit", "JPY") == 20
+    with pytest.raises(InvalidInput, match=re.escape("put a word before it: `/resolve credit ¥20 for Rand …`")):
+        read_amount(["20", "Rand"], "credit", "JPY")
 
 
 @pytest.mark.parametrize(
@@ -124,7 +152,10 @@ def test_an_amount_written_with_a_slash_and_dash_is_whole(typed: str) -> None:
 def test_a_full_stop_set_apart_before_thousands_is_asked_about_never_read_as_1() -> None:
     message = "`1. 200` could be 1 or 1,200: write `1200` if that is the amount, or put a word before `200`"
     with pytest.raises(InvalidInput, match=re.escape(message) + ".*" + re.escape("/resolve refund 1 for 200 …")):
-        read_amount(["1.", "200", "order", "5", "late"], "refund", "USD")
+        read_amount(["1.", "200"], "refund", "USD")
+    words = ["20.", "404", "error", "at", "checkout"]
+    assert read_amount(words, "refund", "USD") == 20
+    assert words == ["404", "error", "at", "checkout"]
 
 
 @pytest.mark.parametrize(
@@ -141,3 +172,46 @@ def test_a_group_that_counts_what_follows_it_is_the_sentences(sentence: str, amo
 def test_a_group_before_a_currency_is_the_amounts(sentence: str) -> None:
     with pytest.raises(InvalidInput, match=r"1,200"):
         read_amount(sentence.split(), "refund", "USD")
+
+
+@pytest.mark.parametrize(("word", "money"), [("2p", False), ("3c", False), ("$2", True), ("2usd", True), ("2€", True)])
+def test_a_number_with_a_letter_of_cents_names_money_only_where_an_amount_is_asked_for(word: str, money: bool) -> None:
+    """`reschedule 2p tomorrow` (two people) was refused as pence: on a category without money it is what happened."""
+    assert names_money(word) is money
+
+
+@pytest.mark.parametrize(
+    ("typed", "currency", "message"),
+    [
+        ("£20c", "GBP", "`£20c` is marked both `£` and `c`: write `£0.20` or `£20`, not both."),
+        ("$50p", "USD", "`$50p` is marked both `$` and `p`: write `$0.50` or `$50`, not both."),
+    ],
+)
+def test_a_sign_with_cents_the_policy_refuses_offers_only_amounts_it_reads(
+    typed: str, currency: str, message: str
+) -> None:
+    """`£20c` was told to write `20c`, which a policy in GBP refuses as cents of another currency."""
+    with pytest.raises(InvalidInput, match=re.escape(message)):
+        parse_amount(typed, currency)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "currency", "message"),
+    [
+        (
+            "2 thousand dollars",
+            "USD",
+            "`2 thousand` is read as $2: if you gave $2,000, write it in digits, `/resolve refund 2000 …`",
+        ),
+        ("2 grand", "USD", "if you gave $2,000, write it in digits, `/resolve refund 2000 …`"),
+        ("1.5 thousand order 5", "USD", "if you gave $1,500, write it in digits, `/resolve refund 1500 …`"),
+        ("2 lakh rupees", "INR", "if you gave 200,000 INR, write it in digits, `/resolve refund 200000 …`"),
+    ],
+)
+def test_a_number_then_a_word_that_multiplies_it_is_asked_for_in_digits(
+    sentence: str, currency: str, message: str
+) -> None:
+    """`refund 2 thousand order 5` was logged as $2, "thousand" put in what happened."""
+    with pytest.raises(InvalidInput, match=re.escape(message)):
+        read_amount(sentence.split(), "refund", currency)
+    assert read_amount(["2", "Grand", "Hotel"], "refund", currency) == 2
