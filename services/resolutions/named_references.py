@@ -41,9 +41,10 @@ def named_reference(text: str) -> str | None:
     12–34` are `order 1234` to the limits (`customer_key`). A label before a span of time (`booking 2 nights cancelled`,
     `the order 3 days late`, `ticket 30 minutes wait`) names no customer, nor does any later one: read as `booking 2`,
     every such fix was one customer to the 30-day limit and the history, and a later label may as well be a word of the
-    sentence; so does one before a range of them (`order 3-4 days late`) or a time said so (`order 10:30 am`). Marked
-    (`order #2`, `order no. 2`, `order: 2`), the number is the label's. Where a mark after its digits leaves the end in
-    doubt, `reference_before` reads it or asks (`order 1234,5 items` is order 1234; `order 12:34 late` is asked about).
+    sentence; so does one before a range of them (`order 3-4 days late`) or a time of day (`booking 19:30 cold
+    food`). Marked (`order #2`, `order no. 2`, `order: 2`), the number is the label's. Where a mark after its digits
+    leaves the end in doubt, `reference_before` reads it or asks (`order 1234,5 items` is order 1234; `order 45:12
+    late` is asked about).
     The characters nobody sees are expected gone (`without_ignorable`)."""
     text = as_read(text)
     named = _NAMED_REF.search(text)

@@ -1,7 +1,8 @@
 """Where a reference named in a one-line `/resolve` ends, when a mark right after its digits could be its own or the
-sentence's: a count after a comma (`order 1234,5 items`), a time of day (`order 12:34`), a range of days (`order 3-4
-days`), a sign between two digits (`order 12〿34`). The form keys every one of them as one number (`12:34` is
-`1234`), so a reading the one-liner cannot be sure of is asked about rather than filed under another customer."""
+sentence's: a count after a comma (`order 1234,5 items`), a time of day (`order 19:30`), a range of days (`order 3-4
+days`), a sign between two digits (`order 12〿34`). The form keys every one of them as one number (`45:12` is
+`4512`), so a reading the one-liner cannot be sure of is asked about rather than filed under another customer; a time
+of day, or a range of days, names none, as the one-liner has always read them."""
 
 import re
 
@@ -15,10 +16,12 @@ alphabets whose words a space ends. Not those of scripts written without spaces:
 _DASHES = "\\-\u2010\u2011\u2012\u2013\u2014\u2212"
 _RANGE = re.compile(rf"\d{{1,2}}(?:\s*[{_DASHES}]\s*|\s+(?:to|or)\s+)(\d{{1,2}})(?![\d{_DASHES}])", re.IGNORECASE)
 """`3-4`, `3–4`, `3 to 4`, `2 or 3`: a range, which a span of time after it makes no reference (`3-4 days late`)."""
-_CLOCK = re.compile(r"\d{1,2}:[0-5]\d(?!\d)")
+_CLOCK_SHAPE = re.compile(r"\d{1,2}:[0-5]\d(?!\d)")
+_CLOCK = re.compile(r"(?:[01]?\d|2[0-3]):[0-5]\d(?!\d)")
+"""A time of day, `19:30`, `8:15`, `00:00`: after a label it is when something happened (`booking 19:30 cold
+food`, `order 12:30-14:00 slot missed`), as the one-liner has always read it, not a customer."""
 _AM_PM = re.compile(r"\s*(?:[ap]\.?m\b|o'clock\b|h\b|hrs?\b|hours?\b|mins?\b|minutes?\b)", re.IGNORECASE)
-"""`10:30 am`, `10:30pm`, `10:30 h`, `1:30 hours`: only a word of the clock after it makes `10:30` a time for
-certain."""
+"""`45:30 hours`, `1:30 minutes`: a word of the clock after it makes a time of any hour a span."""
 _LEAD = re.compile(rf"[{LETTERS}0-9-]*")
 """The reference's first letters and digits: `3` in `order 3.5 days`, which a span of time may follow."""
 _LAST_PART = re.compile(r"([,.\u2014])(\d+)$")
@@ -27,16 +30,18 @@ _LAST_PART = re.compile(r"([,.\u2014])(\d+)$")
 point are a thousands group (`1,234`)."""
 _ENDING = " \t\n.,;!?()[]{}<>\"'“”‘’«»„‚"
 """What may follow a reference's last digit and end it: a space, a mark of the sentence, a bracket or a quote. Any
-other sign before a digit (`12〿34`, `12|34`, `12:34`) leaves the one-liner unsure where the reference ends."""
+other sign before a digit (`12〿34`, `12|34`, `45:12`) leaves the one-liner unsure where the reference ends."""
 
 
 def names_no_customer(number_and_after: str) -> bool:
     """A label's one or two digits before a span of time (`order 3 days late`, `order 3-4 days late`, `order 3 to 4
-    days late`), or a time of day said so (`order 10:30 am`). A time with no word of the clock after it (`order 12:34
-    late`) is asked about by `reference_before` instead: the form reads `12:34` as customer `1234`."""
+    days late`), or a time of day (`booking 19:30 cold food`, `order 10:30 am`). What cannot be a time of day (`order
+    45:12 late`) is asked about by `reference_before` instead, unless a word of the clock follows (`45:12 hours`)."""
     if (ranged := _RANGE.match(number_and_after)) and spans_time(ranged[1], number_and_after[ranged.end() :]):
         return True
-    if clock := _CLOCK.match(number_and_after):
+    if _CLOCK.match(number_and_after):
+        return True
+    if clock := _CLOCK_SHAPE.match(number_and_after):
         return bool(_AM_PM.match(number_and_after, clock.end()))
     lead = _LEAD.match(number_and_after).group()  # type: ignore[union-attr]  # `*` always matches
     return spans_time(lead, number_and_after[len(lead) :])
@@ -46,8 +51,8 @@ def reference_before(number: str, after: str, *, written: str) -> str:
     """The reference read, without a last part after a comma, a point or an em dash that counts something or spans
     time (`order 1234,5 items`, `order 1234,2 days late`: order 1234, not 12345); a group of three digits stays a
     thousands one (`order 1,234 items`). A comma before another number followed by a word (`order 1234,5 late`), or a
-    sign before a digit (`order 12〿34`, `order 12:34 late`), is asked about. `written` is what comes before it
-    (`order `, `#`)."""
+    sign before a digit (`order 12〿34`, `order 45:12 late`), is asked about, not a time of day typed onto it (`#12:30
+    delivery`). `written` is what comes before it (`order `, `#`)."""
     part = _LAST_PART.search(number)
     if part and (len(part[2]) != 3 or part[1] not in ",.") and after[:1].isspace():
         short = number[: part.start()]
@@ -57,14 +62,14 @@ def reference_before(number: str, after: str, *, written: str) -> str:
             _ask(short, number, apart=f"{written}{short}, {part[2]} …")
     if after[:1] not in _ENDING and after[1:2].isdigit():
         long = number + after[0] + _LEAD.match(after, 1).group()  # type: ignore[union-attr]  # `*` always matches
-        _ask(number, long, time=_CLOCK.fullmatch(long) is not None)
+        if not _CLOCK.fullmatch(long):
+            _ask(number, long)
     return number
 
 
-def _ask(short: str, long: str, *, apart: str | None = None, time: bool = False) -> None:
-    """Both readings, and how to write either: the number after a comma apart from it, a time of day after `at`."""
+def _ask(short: str, long: str, *, apart: str | None = None) -> None:
+    """Both readings, and how to write either: the number after a comma apart from it."""
     spaced = f", or `{escape_mrkdwn(apart)}` if the number after the comma is not part of it" if apart else ""
-    spaced = f", or `at {long}` if it is a time of day" if time else spaced
     raise InvalidInput(
         f"Is the customer reference `{escape_mrkdwn(short)}` or `{escape_mrkdwn(long)}`? Write the one you mean "
         f"after `ref:`, like `ref:{escape_mrkdwn(long)}` or `ref:{escape_mrkdwn(short)}`{spaced}. Nothing was logged.",

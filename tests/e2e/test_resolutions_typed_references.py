@@ -48,14 +48,14 @@ def test_a_count_after_a_comma_is_no_part_of_the_order_so_its_limit_holds(bot: R
         ("refund 20 order 1234,5 late", "`1234` or `1234,5`"),
         ("refund 20 #12 34 late", "`12` or `12 34`"),
         ("refund 20 order 12\u303f34 late", "`12` or `12\u303f34`"),
-        ("refund 20 order 12:34 late", "`12` or `12:34`"),
+        ("refund 20 order 45:12 late", "`45` or `45:12`"),
         ("refund 20 order 1234|56 late", "`1234` or `1234|56`"),
     ],
 )
 def test_a_reference_the_form_reads_as_one_number_is_asked_about_and_nothing_is_logged(
     bot: RunningBot, typed: str, asked: str
 ) -> None:
-    """The form keys `1234,5`, `#12 34`, `12〿34`, `12:34` and `1234|56` as one number: read short, each was another
+    """The form keys `1234,5`, `#12 34`, `12〿34`, `45:12` and `1234|56` as one number: read short, each was another
     customer to every limit than the one the form files it under (`#12 34` named none)."""
     load_org_and_policy(bot.sessions, bot.clock.now())
 
@@ -80,6 +80,25 @@ def test_a_range_of_days_after_a_label_names_no_customer(bot: RunningBot) -> Non
         (None, "order 3-4 days late"),
         (None, "order 10:30 am slot missed"),
     ]
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "credit 5 booking 19:30 cold food",
+        "credit 5 order 12:30-14:00 slot missed",
+        "credit 5 #12:30 delivery",
+        "credit 5 #1:30 wait",
+    ],
+)
+def test_a_time_of_day_after_a_label_names_no_customer_and_logs(bot: RunningBot, typed: str) -> None:
+    """`booking 19:30 cold food` was asked about, `19` or `19:30`: a line that had always logged was refused."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+
+    reply = bot.driver.command("U0AGENT1", "/resolve", typed)
+
+    assert "Logged your credit of $5." in reply.text
+    assert [(r.customer_ref, r.summary) for r in resolutions(bot)] == [(None, typed.removeprefix("credit 5 "))]
 
 
 @pytest.mark.parametrize(

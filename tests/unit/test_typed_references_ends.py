@@ -59,17 +59,37 @@ def test_a_range_of_days_or_a_time_said_so_after_a_label_names_no_customer(typed
         ("#1 2 34 late", "`1` or `1 2 34`"),
         ("order 12\u303f34 late", "`12` or `12\u303f34`"),  # an ideographic half fill space
         ("order 12\u260534 late", "`12` or `12\u260534`"),
-        ("order 12:34 late", "`12` or `12:34`"),
-        ("order 10:30 slot missed", "`10` or `10:30`"),
+        ("order 45:12 late", "`45` or `45:12`"),
+        ("order 1234:56 late", "`1234` or `1234:56`"),
     ],
 )
 def test_a_number_the_form_keys_whole_but_one_line_would_cut_is_asked_about(typed: str, asked: str) -> None:
-    """The form keys `1234,5`, `#12 34`, `12〿34` and `12:34` as one number; the one-liner read another customer, or
-    none (`#12 34`, `order 12:34`)."""
+    """The form keys `1234,5`, `#12 34`, `12〿34` and `45:12` as one number; the one-liner read another customer, or
+    none (`#12 34`, `order 45:12`)."""
     with pytest.raises(InvalidInput, match="Nothing was logged") as raised:
         read(f"50 {typed}")
 
     assert f"Is the customer reference {asked}?" in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "booking 19:30 cold food",
+        "booking 18:00 no show",
+        "booking 8:15 breakfast cold",
+        "order 12:30 delivery slot",
+        "order 10:30 tomorrow",
+        "order 12:30-14:00 slot missed",
+        "order 12:34 late",
+        "#12:30 delivery",
+        "#1:30 wait",
+    ],
+)
+def test_a_time_of_day_after_a_label_or_a_hash_names_no_customer(typed: str) -> None:
+    """`booking 19:30 cold food` was asked about, `19` or `19:30`, though a time of day names no customer: a line
+    that had always logged was refused."""
+    assert read(f"50 {typed}") is None
 
 
 @pytest.mark.parametrize(
