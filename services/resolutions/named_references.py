@@ -79,15 +79,27 @@ def _read(character: str) -> str:
     return character if character.isspace() or character == WORD_APART else as_key_reads(character)
 
 
+_SHORT_HASH_GROUPS = re.compile(r"(?:\s+\d{2,}(?![^\s.,;:!?)]))+")
+"""`34` in `#12 34`: a group of two digits or more after a short hash's two digits or more, which the form reads as
+`1234`. One digit on either side is the sentence's (`replacement #2 14 May failed`, `#12 3 items`)."""
+_DATE = re.compile(
+    r"\s+(?:[12]?\d|3[01])\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b", re.IGNORECASE
+)
+"""`14 May`, `20 Dec`, `3 January`: a day and a month, the sentence's date, never a reference's next part."""
+
+
 def _hash_reference(text: str) -> str | None:
     """A bare `#4471`; followed by a spaced group (`#1234 56`, the form's `123456`), it is asked about, as is a short
-    one followed by one (`#12 34`, the form's `1234`, as `order 1 2 34` is)."""
+    one of two digits or more followed by one (`#12 34`, the form's `1234`); a date after a short one is the sentence's
+    (`attempt #2 12 Jan`, `#12 14 May`)."""
     for bare in _HASH_REF.finditer(text):
         after = text[bare.end() :]
         number = reference_before(bare.group(1), after, written="#")
-        refuse_spaced_reference(number, after, written=f"#{number}")
         if _enough(number):
+            refuse_spaced_reference(number, after, written=f"#{number}")
             return f"#{number}"
+        if number.isdigit() and len(number) >= 2 and not _DATE.match(after):
+            refuse_spaced_reference(number, after, written=f"#{number}", parts=_SHORT_HASH_GROUPS)
     return None
 
 

@@ -89,10 +89,13 @@ def test_a_range_of_days_after_a_label_names_no_customer(bot: RunningBot) -> Non
         "credit 5 order 12:30-14:00 slot missed",
         "credit 5 #12:30 delivery",
         "credit 5 #1:30 wait",
+        "credit 5 replacement #2 14 May failed",
+        "credit 5 #1 20 Dec delivery",
     ],
 )
-def test_a_time_of_day_after_a_label_names_no_customer_and_logs(bot: RunningBot, typed: str) -> None:
-    """`booking 19:30 cold food` was asked about, `19` or `19:30`: a line that had always logged was refused."""
+def test_a_time_or_a_date_after_a_label_or_a_short_hash_names_no_customer_and_logs(bot: RunningBot, typed: str) -> None:
+    """`booking 19:30 cold food` was asked about, `19` or `19:30`, and `replacement #2 14 May failed`, `2` or `2 14`:
+    lines that had always logged were refused."""
     load_org_and_policy(bot.sessions, bot.clock.now())
 
     reply = bot.driver.command("U0AGENT1", "/resolve", typed)

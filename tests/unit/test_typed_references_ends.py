@@ -56,7 +56,7 @@ def test_a_range_of_days_or_a_time_said_so_after_a_label_names_no_customer(typed
     [
         ("order 1234,5 late", "`1234` or `1234,5`"),
         ("#12 34 late", "`12` or `12 34`"),
-        ("#1 2 34 late", "`1` or `1 2 34`"),
+        ("#12 34 56 late", "`12` or `12 34 56`"),
         ("order 12\u303f34 late", "`12` or `12\u303f34`"),  # an ideographic half fill space
         ("order 12\u260534 late", "`12` or `12\u260534`"),
         ("order 45:12 late", "`45` or `45:12`"),
@@ -89,6 +89,22 @@ def test_a_number_the_form_keys_whole_but_one_line_would_cut_is_asked_about(type
 def test_a_time_of_day_after_a_label_or_a_hash_names_no_customer(typed: str) -> None:
     """`booking 19:30 cold food` was asked about, `19` or `19:30`, though a time of day names no customer: a line
     that had always logged was refused."""
+    assert read(f"50 {typed}") is None
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "replacement #2 14 May failed",
+        "attempt #2 12 Jan",
+        "#1 20 Dec delivery",
+        "#12 14 May redelivered",
+        "#1 2 34 late",
+    ],
+)
+def test_a_short_hash_before_a_date_or_one_digit_names_no_customer(typed: str) -> None:
+    """`replacement #2 14 May failed` was asked about, `2` or `2 14`, though `14 May` is a date: a line that had
+    always logged was refused."""
     assert read(f"50 {typed}") is None
 
 
