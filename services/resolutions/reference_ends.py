@@ -14,8 +14,9 @@ LETTERS = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u0386\u0388-\u03ff\u040
 """The letters a reference is read with: Latin with its accents (`É-12`), Greek and Cyrillic (`А1234`), the
 alphabets whose words a space ends. Not those of scripts written without spaces: `order 1234已退款` is order 1234."""
 _DASHES = "\\-\u2010\u2011\u2012\u2013\u2014\u2212"
-_RANGE = re.compile(rf"\d{{1,2}}(?:\s*[{_DASHES}]\s*|\s+(?:to|or)\s+)(\d{{1,2}})(?![\d{_DASHES}])", re.IGNORECASE)
-"""`3-4`, `3–4`, `3 to 4`, `2 or 3`: a range, which a span of time after it makes no reference (`3-4 days late`)."""
+_RANGE = re.compile(rf"\d{{1,2}}(?:[{_DASHES}]|\s+(?:to|or)\s+)(\d{{1,2}})(?![\d{_DASHES}])", re.IGNORECASE)
+"""`3-4`, `3–4`, `3 to 4`, `2 or 3`: a range, which a span of time after it makes no reference (`3-4 days late`). A
+dash with spaces around it is the sentence's pause: `ticket 45 - 2 days no reply` is ticket 45."""
 _CLOCK_SHAPE = re.compile(r"\d{1,2}:[0-5]\d(?!\d)")
 _CLOCK = re.compile(r"(?:[01]?\d|2[0-3]):[0-5]\d(?!\d)")
 """A time of day, `19:30`, `8:15`, `00:00`: after a label it is when something happened (`booking 19:30 cold

@@ -104,6 +104,16 @@ def test_a_time_or_a_date_after_a_label_or_a_short_hash_names_no_customer_and_lo
     assert [(r.customer_ref, r.summary) for r in resolutions(bot)] == [(None, typed.removeprefix("credit 5 "))]
 
 
+def test_a_dash_with_spaces_after_a_ticket_leaves_it_the_customer(bot: RunningBot) -> None:
+    """`ticket 45 - 2 days no reply` was read as a range of days and named no customer: the refund was refused."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+
+    reply = bot.driver.command("U0AGENT1", "/resolve", "refund 20 ticket 45 - 2 days no reply")
+
+    assert "Logged your refund of $20." in reply.text
+    assert [(r.customer_ref, r.summary) for r in resolutions(bot)] == [("ticket 45", "ticket 45 - 2 days no reply")]
+
+
 @pytest.mark.parametrize(
     ("form", "typed", "key"),
     [("A1234", "order \u04101234", "a1234"), ("\u00c9-12", "order \u00c9-12", "\u00e912")],

@@ -36,6 +36,20 @@ def test_a_count_after_a_comma_ends_the_reference_and_thousands_do_not(typed: st
 
 
 @pytest.mark.parametrize(
+    ("typed", "reference"),
+    [
+        ("50 ticket 45 - 2 days no reply", "ticket 45"),
+        ("50 ticket 33 - 2 weeks", "ticket 33"),
+        ("50 order 12 - 3 days late", "order 12"),
+        ("50 order 12 \u2013 3 days late", "order 12"),  # an en dash
+    ],
+)
+def test_a_dash_with_spaces_after_a_reference_is_the_sentences_pause(typed: str, reference: str) -> None:
+    """`ticket 45 - 2 days no reply` was read as a range of days, `45 - 2`, and named no customer."""
+    assert read(typed) == reference
+
+
+@pytest.mark.parametrize(
     "typed",
     [
         "50 order 3-4 days late",
