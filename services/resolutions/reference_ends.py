@@ -27,8 +27,10 @@ _LEAD = re.compile(rf"[{LETTERS}0-9-]*")
 """The reference's first letters and digits: `3` in `order 3.5 days`, which a span of time may follow."""
 _LAST_PART = re.compile(r"([,.\u2014])(\d+)$")
 """A comma, a point or an em dash before the reference's last digits, which may be a pause of the sentence:
-`order 1234—2 items missing` (an en dash is a range's or a part's, `order 12–34`). Three digits after a comma or a
-point are a thousands group (`1,234`)."""
+`order 1234—2 items missing` (an en dash is a range's or a part's, `order 12–34`)."""
+_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+|\d{1,3}(?:\.\d{3})+")
+"""`1,234`, `12,345,678`, `1.234`: groups of three digits after one to three, a number written with thousands. Three
+digits after a longer one are not (`1234,150 minutes`: order 1234, not customer `1234150`)."""
 _ENDING = " \t\n.,;!?()[]{}<>\"'“”‘’«»„‚"
 """What may follow a reference's last digit and end it: a space, a mark of the sentence, a bracket or a quote. Any
 other sign before a digit (`12〿34`, `12|34`, `45:12`) leaves the one-liner unsure where the reference ends."""
@@ -50,12 +52,12 @@ def names_no_customer(number_and_after: str) -> bool:
 
 def reference_before(number: str, after: str, *, written: str) -> str:
     """The reference read, without a last part after a comma, a point or an em dash that counts something or spans
-    time (`order 1234,5 items`, `order 1234,2 days late`: order 1234, not 12345); a group of three digits stays a
-    thousands one (`order 1,234 items`). A comma before another number followed by a word (`order 1234,5 late`), or a
+    time (`order 1234,5 items`, `order 1234,150 minutes`: order 1234, not 12345); a number written with thousands
+    stays whole (`order 1,234 items`). A comma before another number followed by a word (`order 1234,5 late`), or a
     sign before a digit (`order 12〿34`, `order 45:12 late`), is asked about, not a time of day typed onto it (`#12:30
     delivery`). `written` is what comes before it (`order `, `#`)."""
     part = _LAST_PART.search(number)
-    if part and (len(part[2]) != 3 or part[1] not in ",.") and after[:1].isspace():
+    if part and not _THOUSANDS.fullmatch(number) and after[:1].isspace():
         short = number[: part.start()]
         if counts(part[2], after) or spans_time(part[2], after):
             return short

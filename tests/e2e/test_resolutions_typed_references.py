@@ -42,6 +42,21 @@ def test_a_count_after_a_comma_is_no_part_of_the_order_so_its_limit_holds(bot: R
     ]
 
 
+def test_minutes_after_a_comma_are_no_thousands_of_the_order_so_its_limit_holds(bot: RunningBot) -> None:
+    """`order 1234,150 minutes on hold` was customer `1234150`: three digits after a comma were taken as thousands
+    after any number, and a second refund for order 1234 passed its limit unseen."""
+    with_policy(bot, "refund = { per_incident = 50, per_customer_30d = 100 }")
+    through_the_form(bot, "40", "1234")
+    bot.clock.advance(timedelta(days=2))
+    bot.driver.command("U0AGENT1", "/resolve", "refund 40 order 1234,150 minutes on hold")
+    bot.clock.advance(timedelta(days=2))
+
+    third = bot.driver.command("U0AGENT1", "/resolve", "refund 30 order 1234")
+
+    assert "per-customer limit $100 in 30 days (this customer would have $110)" in third.text
+    assert [r.customer_key for r in resolutions(bot)] == ["1234", "1234", "1234"]
+
+
 @pytest.mark.parametrize(
     ("typed", "asked"),
     [

@@ -28,10 +28,15 @@ def read(typed: str) -> str | None:
         ("50 order 1234.5 items missing", "order 1234"),
         ("50 order 1,234 items missing", "order 1,234"),
         ("50 order 1,234,5 items missing", "order 1,234"),
+        ("50 order 1234,150 minutes on hold", "order 1234"),
+        ("50 order 12345,100 items", "order 12345"),
+        ("50 order 12,345,678 items", "order 12,345,678"),
     ],
 )
 def test_a_count_after_a_comma_ends_the_reference_and_thousands_do_not(typed: str, reference: str) -> None:
-    """`order 1234,5 items missing` was customer `12345`, another customer to every limit than order 1234."""
+    """`order 1234,5 items missing` was customer `12345`, another customer to every limit than order 1234, and
+    `order 1234,150 minutes on hold` customer `1234150`: three digits after a comma are thousands only after one to
+    three."""
     assert read(typed) == reference
 
 
@@ -69,6 +74,7 @@ def test_a_range_of_days_or_a_time_said_so_after_a_label_names_no_customer(typed
     ("typed", "asked"),
     [
         ("order 1234,5 late", "`1234` or `1234,5`"),
+        ("order 1234,150 late", "`1234` or `1234,150`"),
         ("#12 34 late", "`12` or `12 34`"),
         ("#12 34 56 late", "`12` or `12 34 56`"),
         ("order 12\u303f34 late", "`12` or `12\u303f34`"),  # an ideographic half fill space
