@@ -31,6 +31,9 @@ _LAST_PART = re.compile(r"([,.\u2014])(\d+)$")
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+|\d{1,3}(?:\.\d{3})+")
 """`1,234`, `12,345,678`, `1.234`: groups of three digits after one to three, a number written with thousands. Three
 digits after a longer one are not (`1234,150 minutes`: order 1234, not customer `1234150`)."""
+_DASHED_COUNT = re.compile(r"(\d{3,})[-\u2010\u2012\u2013\u2212](\d{1,2})")
+"""`5521-3`: a hyphen or an en dash before a reference's last one or two digits, which may count something (`order
+5521-3 boxes missing`) or be its own part (`order 5521-3 arrived`): the form keys it `55213` either way."""
 _ENDING = " \t\n.,;!?()[]{}<>\"'“”‘’«»„‚"
 """What may follow a reference's last digit and end it: a space, a mark of the sentence, a bracket or a quote. Any
 other sign before a digit (`12〿34`, `12|34`, `45:12`) leaves the one-liner unsure where the reference ends."""
@@ -55,14 +58,16 @@ def reference_before(number: str, after: str, *, written: str) -> str:
     time (`order 1234,5 items`, `order 1234,150 minutes`: order 1234, not 12345); a number written with thousands
     stays whole (`order 1,234 items`). A comma before another number followed by a word (`order 1234,5 late`), or a
     sign before a digit (`order 12〿34`, `order 45:12 late`), is asked about, not a time of day typed onto it (`#12:30
-    delivery`). `written` is what comes before it (`order `, `#`)."""
+    delivery`), nor a count after a dash (`order 5521-3 boxes missing`: `_refuse_dashed_count`). `written` is what
+    comes before it (`order `, `#`)."""
+    _refuse_dashed_count(number, after, written=written)
     part = _LAST_PART.search(number)
     if part and not _THOUSANDS.fullmatch(number) and after[:1].isspace():
         short = number[: part.start()]
         if counts(part[2], after) or spans_time(part[2], after):
             return short
         if part[1] == "," and after.split()[:1] and after.split()[0][:1].isalpha():
-            _ask(short, number, apart=f"{written}{short}, {part[2]} …")
+            _ask(short, number, apart=f"{written}{short}, {part[2]} …", mark="comma")
     if after[:1] not in _ENDING and after[1:2].isdigit():
         long = number + after[0] + _LEAD.match(after, 1).group()  # type: ignore[union-attr]  # `*` always matches
         if not _CLOCK.fullmatch(long):
@@ -70,9 +75,18 @@ def reference_before(number: str, after: str, *, written: str) -> str:
     return number
 
 
-def _ask(short: str, long: str, *, apart: str | None = None) -> None:
-    """Both readings, and how to write either: the number after a comma apart from it."""
-    spaced = f", or `{escape_mrkdwn(apart)}` if the number after the comma is not part of it" if apart else ""
+def _refuse_dashed_count(number: str, after: str, *, written: str) -> None:
+    """`order 5521-3 boxes missing` was customer `55213` without a word: a hyphen may join a reference's parts as
+    well as end it before a count, so either reading could file the fix under another customer, and it is asked
+    about."""
+    dashed = _DASHED_COUNT.fullmatch(number)
+    if dashed and after[:1].isspace() and (counts(dashed[2], after) or spans_time(dashed[2], after)):
+        _ask(dashed[1], number, apart=f"{written}{dashed[1]}, {dashed[2]} …", mark="dash")
+
+
+def _ask(short: str, long: str, *, apart: str | None = None, mark: str = "") -> None:
+    """Both readings, and how to write either: the number after a comma or a dash apart from it."""
+    spaced = f", or `{escape_mrkdwn(apart)}` if the number after the {mark} is not part of it" if apart else ""
     raise InvalidInput(
         f"Is the customer reference `{escape_mrkdwn(short)}` or `{escape_mrkdwn(long)}`? Write the one you mean "
         f"after `ref:`, like `ref:{escape_mrkdwn(long)}` or `ref:{escape_mrkdwn(short)}`{spaced}. Nothing was logged.",

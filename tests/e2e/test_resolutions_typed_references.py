@@ -65,13 +65,15 @@ def test_minutes_after_a_comma_are_no_thousands_of_the_order_so_its_limit_holds(
         ("refund 20 order 12\u303f34 late", "`12` or `12\u303f34`"),
         ("refund 20 order 45:12 late", "`45` or `45:12`"),
         ("refund 20 order 1234|56 late", "`1234` or `1234|56`"),
+        ("refund 20 order 5521-3 boxes missing", "`5521` or `5521-3`"),
     ],
 )
 def test_a_reference_the_form_reads_as_one_number_is_asked_about_and_nothing_is_logged(
     bot: RunningBot, typed: str, asked: str
 ) -> None:
-    """The form keys `1234,5`, `#12 34`, `12〿34`, `45:12` and `1234|56` as one number: read short, each was another
-    customer to every limit than the one the form files it under (`#12 34` named none)."""
+    """The form keys `1234,5`, `#12 34`, `12〿34`, `45:12`, `1234|56` and `5521-3` as one number: read short, each was
+    another customer to every limit than the one the form files it under (`#12 34` named none), and `5521-3 boxes
+    missing` may as well be order 5521."""
     load_org_and_policy(bot.sessions, bot.clock.now())
 
     reply = bot.driver.command("U0AGENT1", "/resolve", typed)

@@ -31,6 +31,8 @@ def read(typed: str) -> str | None:
         ("50 order 1234,150 minutes on hold", "order 1234"),
         ("50 order 12345,100 items", "order 12345"),
         ("50 order 12,345,678 items", "order 12,345,678"),
+        ("50 order 1234-5678 items missing", "order 1234-5678"),
+        ("50 order 5521-3 arrived late", "order 5521-3"),
     ],
 )
 def test_a_count_after_a_comma_ends_the_reference_and_thousands_do_not(typed: str, reference: str) -> None:
@@ -75,6 +77,8 @@ def test_a_range_of_days_or_a_time_said_so_after_a_label_names_no_customer(typed
     [
         ("order 1234,5 late", "`1234` or `1234,5`"),
         ("order 1234,150 late", "`1234` or `1234,150`"),
+        ("order 5521-3 boxes missing", "`5521` or `5521-3`"),
+        ("#5521\u20133 days late", "`5521` or `5521\u20133`"),  # an en dash
         ("#12 34 late", "`12` or `12 34`"),
         ("#12 34 56 late", "`12` or `12 34 56`"),
         ("order 12\u303f34 late", "`12` or `12\u303f34`"),  # an ideographic half fill space
