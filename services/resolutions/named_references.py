@@ -41,9 +41,10 @@ def named_reference(text: str) -> str | None:
     12–34` are `order 1234` to the limits (`customer_key`). A label before a span of time (`booking 2 nights cancelled`,
     `the order 3 days late`, `ticket 30 minutes wait`) names no customer, nor does any later one: read as `booking 2`,
     every such fix was one customer to the 30-day limit and the history, and a later label may as well be a word of the
-    sentence; so does one before a range of them (`order 3-4 days late`) or a time said so (`order 10:30 am`). Marked
-    (`order #2`, `order no. 2`, `order: 2`), the number is the label's. Where a mark after its digits leaves the end in
-    doubt, `reference_before` reads it or asks (`order 1234,5 items` is order 1234; `order 12:34 late` is asked about).
+    sentence; so does one before a range of them (`order 3-4 days late`) or a time of day (`booking 19:30 cold
+    food`). Marked (`order #2`, `order no. 2`, `order: 2`), the number is the label's. Where a mark after its digits
+    leaves the end in doubt, `reference_before` reads it or asks (`order 1234,5 items` is order 1234; `order 45:12
+    late` is asked about).
     The characters nobody sees are expected gone (`without_ignorable`)."""
     text = as_read(text)
     named = _NAMED_REF.search(text)
@@ -78,15 +79,27 @@ def _read(character: str) -> str:
     return character if character.isspace() or character == WORD_APART else as_key_reads(character)
 
 
+_SHORT_HASH_GROUPS = re.compile(r"(?:\s+\d{2,}(?![^\s.,;:!?)]))+")
+"""`34` in `#12 34`: a group of two digits or more after a short hash's two digits or more, which the form reads as
+`1234`. One digit on either side is the sentence's (`replacement #2 14 May failed`, `#12 3 items`)."""
+_DATE = re.compile(
+    r"\s+(?:[12]?\d|3[01])\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b", re.IGNORECASE
+)
+"""`14 May`, `20 Dec`, `3 January`: a day and a month, the sentence's date, never a reference's next part."""
+
+
 def _hash_reference(text: str) -> str | None:
     """A bare `#4471`; followed by a spaced group (`#1234 56`, the form's `123456`), it is asked about, as is a short
-    one followed by one (`#12 34`, the form's `1234`, as `order 1 2 34` is)."""
+    one of two digits or more followed by one (`#12 34`, the form's `1234`); a date after a short one is the sentence's
+    (`attempt #2 12 Jan`, `#12 14 May`)."""
     for bare in _HASH_REF.finditer(text):
         after = text[bare.end() :]
         number = reference_before(bare.group(1), after, written="#")
-        refuse_spaced_reference(number, after, written=f"#{number}")
         if _enough(number):
+            refuse_spaced_reference(number, after, written=f"#{number}")
             return f"#{number}"
+        if number.isdigit() and len(number) >= 2 and not _DATE.match(after):
+            refuse_spaced_reference(number, after, written=f"#{number}", parts=_SHORT_HASH_GROUPS)
     return None
 
 

@@ -277,7 +277,7 @@ def test_a_mark_or_an_emoji_typed_onto_a_reference_is_the_sentences_not_the_cust
         "credit 5 the order 3 days late",
         "credit 5 account 3 months overcharged",
         "credit 5 ticket 30 minutes on hold",
-        "credit 5 order 10:30 am slot missed",
+        "credit 5 order 10:30 slot missed",
         "credit 5 booking 2 nights cancelled, case 5521 later",
     ],
 )

@@ -42,21 +42,38 @@ def test_a_count_after_a_comma_is_no_part_of_the_order_so_its_limit_holds(bot: R
     ]
 
 
+def test_minutes_after_a_comma_are_no_thousands_of_the_order_so_its_limit_holds(bot: RunningBot) -> None:
+    """`order 1234,150 minutes on hold` was customer `1234150`: three digits after a comma were taken as thousands
+    after any number, and a second refund for order 1234 passed its limit unseen."""
+    with_policy(bot, "refund = { per_incident = 50, per_customer_30d = 100 }")
+    through_the_form(bot, "40", "1234")
+    bot.clock.advance(timedelta(days=2))
+    bot.driver.command("U0AGENT1", "/resolve", "refund 40 order 1234,150 minutes on hold")
+    bot.clock.advance(timedelta(days=2))
+
+    third = bot.driver.command("U0AGENT1", "/resolve", "refund 30 order 1234")
+
+    assert "per-customer limit $100 in 30 days (this customer would have $110)" in third.text
+    assert [r.customer_key for r in resolutions(bot)] == ["1234", "1234", "1234"]
+
+
 @pytest.mark.parametrize(
     ("typed", "asked"),
     [
         ("refund 20 order 1234,5 late", "`1234` or `1234,5`"),
         ("refund 20 #12 34 late", "`12` or `12 34`"),
         ("refund 20 order 12\u303f34 late", "`12` or `12\u303f34`"),
-        ("refund 20 order 12:34 late", "`12` or `12:34`"),
+        ("refund 20 order 45:12 late", "`45` or `45:12`"),
         ("refund 20 order 1234|56 late", "`1234` or `1234|56`"),
+        ("refund 20 order 5521-3 boxes missing", "`5521` or `5521-3`"),
     ],
 )
 def test_a_reference_the_form_reads_as_one_number_is_asked_about_and_nothing_is_logged(
     bot: RunningBot, typed: str, asked: str
 ) -> None:
-    """The form keys `1234,5`, `#12 34`, `12〿34`, `12:34` and `1234|56` as one number: read short, each was another
-    customer to every limit than the one the form files it under (`#12 34` named none)."""
+    """The form keys `1234,5`, `#12 34`, `12〿34`, `45:12`, `1234|56` and `5521-3` as one number: read short, each was
+    another customer to every limit than the one the form files it under (`#12 34` named none), and `5521-3 boxes
+    missing` may as well be order 5521."""
     load_org_and_policy(bot.sessions, bot.clock.now())
 
     reply = bot.driver.command("U0AGENT1", "/resolve", typed)
@@ -80,6 +97,38 @@ def test_a_range_of_days_after_a_label_names_no_customer(bot: RunningBot) -> Non
         (None, "order 3-4 days late"),
         (None, "order 10:30 am slot missed"),
     ]
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "credit 5 booking 19:30 cold food",
+        "credit 5 order 12:30-14:00 slot missed",
+        "credit 5 #12:30 delivery",
+        "credit 5 #1:30 wait",
+        "credit 5 replacement #2 14 May failed",
+        "credit 5 #1 20 Dec delivery",
+    ],
+)
+def test_a_time_or_a_date_after_a_label_or_a_short_hash_names_no_customer_and_logs(bot: RunningBot, typed: str) -> None:
+    """`booking 19:30 cold food` was asked about, `19` or `19:30`, and `replacement #2 14 May failed`, `2` or `2 14`:
+    lines that had always logged were refused."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+
+    reply = bot.driver.command("U0AGENT1", "/resolve", typed)
+
+    assert "Logged your credit of $5." in reply.text
+    assert [(r.customer_ref, r.summary) for r in resolutions(bot)] == [(None, typed.removeprefix("credit 5 "))]
+
+
+def test_a_dash_with_spaces_after_a_ticket_leaves_it_the_customer(bot: RunningBot) -> None:
+    """`ticket 45 - 2 days no reply` was read as a range of days and named no customer: the refund was refused."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+
+    reply = bot.driver.command("U0AGENT1", "/resolve", "refund 20 ticket 45 - 2 days no reply")
+
+    assert "Logged your refund of $20." in reply.text
+    assert [(r.customer_ref, r.summary) for r in resolutions(bot)] == [("ticket 45", "ticket 45 - 2 days no reply")]
 
 
 @pytest.mark.parametrize(

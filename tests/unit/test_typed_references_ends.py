@@ -28,10 +28,31 @@ def read(typed: str) -> str | None:
         ("50 order 1234.5 items missing", "order 1234"),
         ("50 order 1,234 items missing", "order 1,234"),
         ("50 order 1,234,5 items missing", "order 1,234"),
+        ("50 order 1234,150 minutes on hold", "order 1234"),
+        ("50 order 12345,100 items", "order 12345"),
+        ("50 order 12,345,678 items", "order 12,345,678"),
+        ("50 order 1234-5678 items missing", "order 1234-5678"),
+        ("50 order 5521-3 arrived late", "order 5521-3"),
     ],
 )
 def test_a_count_after_a_comma_ends_the_reference_and_thousands_do_not(typed: str, reference: str) -> None:
-    """`order 1234,5 items missing` was customer `12345`, another customer to every limit than order 1234."""
+    """`order 1234,5 items missing` was customer `12345`, another customer to every limit than order 1234, and
+    `order 1234,150 minutes on hold` customer `1234150`: three digits after a comma are thousands only after one to
+    three."""
+    assert read(typed) == reference
+
+
+@pytest.mark.parametrize(
+    ("typed", "reference"),
+    [
+        ("50 ticket 45 - 2 days no reply", "ticket 45"),
+        ("50 ticket 33 - 2 weeks", "ticket 33"),
+        ("50 order 12 - 3 days late", "order 12"),
+        ("50 order 12 \u2013 3 days late", "order 12"),  # an en dash
+    ],
+)
+def test_a_dash_with_spaces_after_a_reference_is_the_sentences_pause(typed: str, reference: str) -> None:
+    """`ticket 45 - 2 days no reply` was read as a range of days, `45 - 2`, and named no customer."""
     assert read(typed) == reference
 
 
@@ -55,21 +76,60 @@ def test_a_range_of_days_or_a_time_said_so_after_a_label_names_no_customer(typed
     ("typed", "asked"),
     [
         ("order 1234,5 late", "`1234` or `1234,5`"),
+        ("order 1234,150 late", "`1234` or `1234,150`"),
+        ("order 5521-3 boxes missing", "`5521` or `5521-3`"),
+        ("#5521\u20133 days late", "`5521` or `5521\u20133`"),  # an en dash
         ("#12 34 late", "`12` or `12 34`"),
-        ("#1 2 34 late", "`1` or `1 2 34`"),
+        ("#12 34 56 late", "`12` or `12 34 56`"),
         ("order 12\u303f34 late", "`12` or `12\u303f34`"),  # an ideographic half fill space
         ("order 12\u260534 late", "`12` or `12\u260534`"),
-        ("order 12:34 late", "`12` or `12:34`"),
-        ("order 10:30 slot missed", "`10` or `10:30`"),
+        ("order 45:12 late", "`45` or `45:12`"),
+        ("order 1234:56 late", "`1234` or `1234:56`"),
     ],
 )
 def test_a_number_the_form_keys_whole_but_one_line_would_cut_is_asked_about(typed: str, asked: str) -> None:
-    """The form keys `1234,5`, `#12 34`, `12〿34` and `12:34` as one number; the one-liner read another customer, or
-    none (`#12 34`, `order 12:34`)."""
+    """The form keys `1234,5`, `#12 34`, `12〿34` and `45:12` as one number; the one-liner read another customer, or
+    none (`#12 34`, `order 45:12`)."""
     with pytest.raises(InvalidInput, match="Nothing was logged") as raised:
         read(f"50 {typed}")
 
     assert f"Is the customer reference {asked}?" in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "booking 19:30 cold food",
+        "booking 18:00 no show",
+        "booking 8:15 breakfast cold",
+        "order 12:30 delivery slot",
+        "order 10:30 tomorrow",
+        "order 12:30-14:00 slot missed",
+        "order 12:34 late",
+        "#12:30 delivery",
+        "#1:30 wait",
+    ],
+)
+def test_a_time_of_day_after_a_label_or_a_hash_names_no_customer(typed: str) -> None:
+    """`booking 19:30 cold food` was asked about, `19` or `19:30`, though a time of day names no customer: a line
+    that had always logged was refused."""
+    assert read(f"50 {typed}") is None
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "replacement #2 14 May failed",
+        "attempt #2 12 Jan",
+        "#1 20 Dec delivery",
+        "#12 14 May redelivered",
+        "#1 2 34 late",
+    ],
+)
+def test_a_short_hash_before_a_date_or_one_digit_names_no_customer(typed: str) -> None:
+    """`replacement #2 14 May failed` was asked about, `2` or `2 14`, though `14 May` is a date: a line that had
+    always logged was refused."""
+    assert read(f"50 {typed}") is None
 
 
 @pytest.mark.parametrize(
