@@ -131,6 +131,11 @@ class SlackGate:
         if engine.dialect.name == "postgresql":  # one gate per process, in Socket Mode too: see `connecting_quickly`
             event.listen(engine, "do_connect", _connect_quickly_when_asked)
 
+    def close(self) -> None:
+        """Finish the clean-up and apologies under way, before the database they write to goes."""
+        self._housekeeping.shutdown(wait=True)
+        self._apologies.shutdown(wait=True)
+
     def inspect(self, environ: dict[str, Any]) -> Passed | Rejection:
         length = _content_length(environ)
         if length is None:

@@ -81,6 +81,7 @@ class Runtime:
         return self.leadership.is_leader()
 
     def close(self) -> None:
+        self.gate.close()
         self.leadership.release()
         if self.renewals is not None:
             self.renewals.close()

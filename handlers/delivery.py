@@ -52,6 +52,7 @@ the app is uninstalled, which drops them."""
 REFUSED_BY_THE_READER = frozenset(
     {
         "channel_not_found",
+        "invalid_channel",  # files.completeUploadExternal's word for it
         "user_not_found",
         "user_disabled",
         "user_not_visible",

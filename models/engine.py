@@ -198,7 +198,7 @@ def _sqlite_engine(url: str) -> Engine:
 
 def writer_lock(engine: Engine) -> "threading.Lock | None":
     """The lock this process's SQLite writers on `engine` queue on (`_sqlite_engine`), for a check that none was left
-    held; None for PostgreSQL."""
+    held; None for PostgreSQL, and for a copy (`execution_options()`): ask the engine it was copied from."""
     return _WRITER_LOCKS.get(engine)
 
 

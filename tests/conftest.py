@@ -24,7 +24,7 @@ from models import Base, Workspace
 from models.engine import make_engine, make_session_factory
 from models.schema import upgrade
 from services import directory
-from tests.engines import SharedEngines, engines_of, lent_engine, let_go_if_held, writer_lock_held_message
+from tests.engines import SharedEngines, engines_of, lent_engine, still_held, writer_lock_held_message
 
 TEST_DATABASE_ENV = "LATITUDE_TEST_DATABASE_URL"
 SIGNING_SECRET = "test-signing-secret"
@@ -172,11 +172,14 @@ def bot_engines(request: pytest.FixtureRequest, shared_engines: SharedEngines) -
 def no_writer_lock_left_held(request: pytest.FixtureRequest) -> Iterator[None]:
     """Every test leaves the SQLite writer lock of the engines all tests share free (models/engine.py): one left held
     (a transaction whose end never ran) would hold every later test's first write up for 30 s. Checked once the
-    test's bots have stopped; one left held is let go, and the test fails."""
+    test's bots have stopped; a shared engine whose lock is held is retired, and the test fails."""
     shared = [name for name in ("engine", "shared_engines") if name in request.fixturenames]
-    engines = [request.getfixturevalue(name) for name in shared]
+    fixtures = [request.getfixturevalue(name) for name in shared]
     yield
-    held = [engine for engine in engines_of(engines) if let_go_if_held(engine)]
+    held = [engine for engine in engines_of(fixtures) if still_held(engine)]
+    for engines in (each for each in fixtures if isinstance(each, SharedEngines)):
+        for engine in held:
+            engines.retire(engine)
     if held:
         pytest.fail(writer_lock_held_message(held), pytrace=False)
 

@@ -32,6 +32,10 @@ class SharedEngines:
     def opened(self) -> list[Engine]:
         return list(self._engines.values())
 
+    def retire(self, engine: Engine) -> None:
+        """Lend `engine` no more (its writer lock left held): later bots get a new one."""
+        self._engines = {key: kept for key, kept in self._engines.items() if kept is not engine}
+
     def dispose(self) -> None:
         """Close every pooled connection; an engine goes on with a fresh pool, its compiled statements kept."""
         for engine in self._engines.values():
@@ -42,24 +46,23 @@ def engines_of(fixtures: list[Engine | SharedEngines]) -> list[Engine]:
     return [engine for each in fixtures for engine in (each.opened() if isinstance(each, SharedEngines) else [each])]
 
 
-def let_go_if_held(engine: Engine, *, waiting: float = 1.0) -> bool:
-    """Whether `engine`'s SQLite writer lock was still held after `waiting` seconds; then it is let go."""
+def still_held(engine: Engine, *, waiting: float = 5.0) -> bool:
+    """Whether `engine`'s SQLite writer lock was still held after `waiting` seconds. It is never let go here: its
+    holder is a connection still checked out (the pool's checkin lets it go), which lets it go itself when it ends,
+    and a lock let go under it would then be let go twice."""
     lock = writer_lock(engine)
-    if lock is None:
+    if lock is None or lock.acquire(timeout=waiting):
+        if lock is not None:
+            lock.release()
         return False
-    if lock.acquire(timeout=waiting):
-        lock.release()
-        return False
-    lock.release()
     return True
 
 
 def writer_lock_held_message(held: list[Engine]) -> str:
     return (
-        f"the SQLite writer lock of {', '.join(str(engine.url) for engine in held)} was still held after the test, "
-        "so a transaction never ended: most likely a connection the test kept checked out mid-transaction, or a "
-        "listener it added to an engine copy (bot.runtime.engine) that broke the engine's own. Mark the test "
-        "`own_engine`. The lock was let go, so that later tests do not wait 30 s for it."
+        f"the SQLite writer lock of {', '.join(str(engine.url) for engine in held)} was still held after the test: "
+        "a connection the test (or a thread its bot left running) kept checked out mid-transaction. A shared engine "
+        "is retired, so that later tests do not wait 30 s for it: end the transaction, or mark the test `own_engine`."
     )
 
 

@@ -81,6 +81,8 @@ NAMING_PEOPLE = {
     "files.completeUploadExternal": ("channel_id", "channels"),
 }
 """Where a call may name a person, or the DM with one, to post to."""
+UNKNOWN_PERSON_ERRORS = {"conversations.open": "user_not_found", "files.completeUploadExternal": "invalid_channel"}
+"""Slack's error for such a call where it is not `channel_not_found` (each method's documented list)."""
 
 
 def unknown_problem(state: SlackState, name: str, args: Args) -> Answer | None:
@@ -93,7 +95,7 @@ def unknown_problem(state: SlackState, name: str, args: Args) -> Answer | None:
         for named in str(args.get(key) or "").split(",") if key in LISTS else [str(args.get(key) or "")]:
             if unknown_person(state.users, named.strip()):
                 state.reject(name, [f"{named.strip()} is nobody the workspace knows"])
-                return {"ok": False, "error": "user_not_found" if key == "users" else "channel_not_found"}
+                return {"ok": False, "error": UNKNOWN_PERSON_ERRORS.get(name, "channel_not_found")}
     return None
 
 
@@ -119,6 +121,8 @@ def channel_problem(state: SlackState, name: str, args: Args, grant: Grant | Non
 def _ephemeral_refused(state: SlackState, channel: str | None, user: str, grant: Grant | None) -> str | None:
     if channel is None:
         return "channel_not_found"
+    if user not in state.users:  # Slack says only `user_not_in_channel`; for the bot, or a test, it is a bug
+        state.reject("chat.postEphemeral", [f"{user} is nobody the workspace knows"])
     refused = state.channels.ephemeral_problem(channel, user, grant, state.scopes)
     return refused or ephemeral_reader_problem(state.users, channel, user)
 

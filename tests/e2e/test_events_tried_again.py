@@ -250,7 +250,7 @@ def first_keep_answered_with_an_error(engine: Engine) -> Iterator[list[str]]:
         event.remove(engine, "commit", commit_then_fail)
 
 
-@pytest.mark.own_engine  # on an engine copy, its failing commit listener would run before SQLite lets its lock go
+@pytest.mark.own_engine  # it fails commits: on an engine of its own, no other test's transaction meets its listener
 def test_a_delivery_kept_and_failed_in_front_of_its_listener_is_tried_after_the_first_wait(bot: RunningBot) -> None:
     """No run of it is going (its listener never started): it is tried a minute later, not after the lease. Over
     HTTP: Slack sends it again (the 500) only to be dropped as repeated."""

@@ -12,8 +12,10 @@ from slack_sdk import WebClient
 
 from bot.fakeslack import FakeSlack
 from bot.fakeslack.installs import CLIENT_ID, CLIENT_SECRET, Installer, Installs
-from bot.fakeslack.server import BOT_TOKEN
+from tests.unit.fakeslack_fixtures import client
 from tests.unit.test_fakeslack import error_of
+
+__all__ = ["client"]
 
 
 @pytest.fixture
@@ -21,11 +23,6 @@ def slack() -> Iterator[FakeSlack]:
     with FakeSlack() as fake:
         fake.add_user("U0LEE", "Lee Senior")
         yield fake
-
-
-@pytest.fixture
-def client(slack: FakeSlack) -> WebClient:
-    return WebClient(token=BOT_TOKEN, base_url=slack.api_url)
 
 
 def uploaded(client: WebClient) -> list[dict[str, Any]]:
@@ -67,12 +64,13 @@ def test_no_dm_opens_with_someone_slack_does_not_know(slack: FakeSlack, client: 
 
 def test_no_file_is_shared_with_someone_slack_does_not_know(slack: FakeSlack, client: WebClient) -> None:
     """A user id in `channel_id` is refused by its form first (`invalid_arguments`); a DM's id or a user id in
-    `channels` of nobody Slack knows finds no channel."""
+    `channels` of nobody Slack knows is `invalid_channel`, this method's word for a channel it cannot find
+    (https://docs.slack.dev/reference/methods/files.completeUploadExternal#errors)."""
     assert error_of(client.files_completeUploadExternal, files=uploaded(client), channel_id="D0GHOST") == (
-        "channel_not_found"
+        "invalid_channel"
     )
     assert error_of(client.files_completeUploadExternal, files=uploaded(client), channels=["C0GENERAL", "U0GHOST"]) == (
-        "channel_not_found"
+        "invalid_channel"
     )
     assert error_of(client.files_completeUploadExternal, files=uploaded(client), channel_id="U0GHOST") == (
         "invalid_arguments"
@@ -100,7 +98,7 @@ def test_an_ephemeral_message_is_for_a_member_of_a_conversation_slack_finds(
     assert client.chat_postEphemeral(channel="U0LEE", user="U0LEE", text="hi")["ok"], "a DM by the user id"
     shown = client.chat_postEphemeral(channel="#general", user="U0SAM", text="hi")
     assert slack.state.find_ephemeral("C0GENERAL", shown["message_ts"]) is not None, "a channel by its name"
-    assert len(slack.violations) == 2
+    assert len(slack.violations) == 3, "each naming someone Slack does not know"
 
 
 @pytest.mark.parametrize(
