@@ -252,6 +252,49 @@ def test_a_number_then_thousand_is_asked_for_in_digits(bot: RunningBot) -> None:
     assert "`2 thousand` is read as $2: if you gave $2,000, write it in digits, `/resolve refund 2000 …`." in text
 
 
+@pytest.mark.parametrize(
+    ("typed", "amount", "asked_for"),
+    [
+        ("refund 2 thousand order 5", "$2", "2000"),
+        ("credit 2 grand, order 5", "$2", "2000"),
+        ("credit 2 grand", "$2", "2000"),
+        ("credit 2 grand dollars", "$2", "2000"),
+        ("refund 2 thousand #5", "$2", "2000"),
+    ],
+)
+def test_a_multiplier_ending_the_amount_is_asked_about(
+    bot: RunningBot, typed: str, amount: str, asked_for: str
+) -> None:
+    with_policy(bot, LIMITS)
+
+    text = asked(bot, typed)
+
+    assert f"is read as {amount}: if you gave" in text
+    assert f"write it in digits, `/resolve {typed.split()[0]} {asked_for} …`." in text
+
+
+def test_a_multiplier_before_a_word_of_what_happened_logs_the_number(bot: RunningBot) -> None:
+    """`credit 5 thousand island dressing missing` was asked for in digits as $5,000: the word is the dressing's."""
+    with_policy(bot, LIMITS)
+    typed = [
+        "credit 5 thousand island dressing missing",
+        "credit 8 grand slam breakfast cold",
+        "credit 20 grand opening voucher",
+        "credit 5 grand total wrong",
+        "credit 10 million dollar shake cold",
+        "credit 4 hundreds and thousands missing",
+        "credit 3 hundred year egg",
+        "credit 20 thousands of apologies",
+    ]
+
+    for line in typed:
+        assert "Logged your" in bot.driver.command("U0AGENT1", "/resolve", line).text, line
+
+    assert [(r.amount, r.summary) for r in resolutions(bot)] == [
+        (Decimal(line.split()[1]), line.split(maxsplit=2)[2]) for line in typed
+    ]
+
+
 def test_rupees_written_with_a_slash_and_dash_are_whole_rupees(bot: RunningBot) -> None:
     """`Rs.500/-` (no paise) was refused as not understood under INR."""
     with_policy(bot, LIMITS, "INR")
