@@ -122,11 +122,11 @@ def parse_amount(text: str, currency: str | None = None) -> Decimal:
     if thousands := _point_thousands(raw, currency):
         raise InvalidInput(thousands, field="amount")
     if not _PLAIN.match(raw):
-        raise InvalidInput(_not_understood(text, currency), field="amount")
+        raise InvalidInput(not_understood(text, currency), field="amount")
     try:
         amount = Decimal(raw.replace(",", ""))
     except InvalidOperation:
-        raise InvalidInput(_not_understood(text, currency), field="amount") from None
+        raise InvalidInput(not_understood(text, currency), field="amount") from None
     amount = amount.scaleb(-2) if mark and is_cents(mark) else amount
     if amount > MAX_AMOUNT:
         raise InvalidInput(
@@ -206,7 +206,7 @@ def _read_as(mark: str) -> str:
     return f" (read as {codes[0]})" if codes else f" (`{echoed(mark)}` is another currency's sign)"
 
 
-def _not_understood(text: str, currency: str | None) -> str:
+def not_understood(text: str, currency: str | None) -> str:
     example = format_money(Decimal(45), currency or "USD")
     like = "`45`" if decimals_of(currency) == 0 else "`45`, `45.50`"
     return f"`{echoed(text)}` isn't an amount I understand. Use digits, like {like} or `{example}`."

@@ -21,11 +21,12 @@ from services.money import (
     format_money,
     is_currency_mark,
     is_currency_word,
+    not_understood,
     parse_amount,
     without_trailing_punctuation,
 )
 from services.resolutions.named_references import REFERENCE_LABELS
-from services.resolutions.reference_parts import counts
+from services.resolutions.reference_parts import counts, is_linking
 from services.text import echoed, escape_mrkdwn
 
 
@@ -50,7 +51,25 @@ def read_amount(words: list[str], category: str, currency: str) -> Decimal:
         raise InvalidInput(f"{error}{hint}", field=error.field) from None
     _refuse_another_currency_after_a_word_of_how_much(typed, amount, words, currency)
     _refuse_a_multiplier(typed, amount, words, category, currency)
+    _refuse_a_letter_before_a_noun(typed, amount, words, currency)
     return amount
+
+
+_NUMBER_AND_LETTER = re.compile(r"\d+(?:\.\d+)?[cp]")
+
+
+def _refuse_a_letter_before_a_noun(typed: str, amount: Decimal, words: list[str], currency: str) -> None:
+    """`3p plug missing`: a letter cents or pence are written with, before a word of what happened, may as well be
+    the thing's (a three-pin plug): refused as not understood, as it was before `50p` was read, never logged as £0.03
+    with `3p` out of what happened. Ending the line or a sentence, or before a reference or a linking word (`50p`,
+    `50p, sorry`, `50p order 5`, `50p for the bus`), it is the amount."""
+    ended = without_trailing_punctuation(typed)
+    if not _NUMBER_AND_LETTER.fullmatch(ended) or ended != typed or not words:
+        return
+    if _AMOUNTS_END.match(words[0]) or is_linking(without_trailing_punctuation(words[0])):
+        return
+    marked = escape_mrkdwn(format_money(amount, currency))
+    raise InvalidInput(f"{not_understood(typed, currency)} If you gave {marked}, write `{marked}`.", field="amount")
 
 
 _MULTIPLIERS = {"hundred": 100, "thousand": 1000, "grand": 1000, "million": 10**6, "lakh": 10**5, "crore": 10**7}

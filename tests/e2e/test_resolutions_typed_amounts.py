@@ -144,7 +144,13 @@ def test_a_currencys_name_after_another_currencys_sign_with_words_after_it_is_so
 
 
 @pytest.mark.parametrize(
-    ("currency", "typed", "amount"), [("GBP", "refund 50p bus fare", "£0.50"), ("EUR", "refund 20c stamp", "€0.20")]
+    ("currency", "typed", "amount"),
+    [
+        ("GBP", "refund 50p for the bus fare", "£0.50"),
+        ("EUR", "refund 20c, stamp", "€0.20"),
+        ("GBP", "refund 50p order 5", "£0.50"),
+        ("EUR", "refund 20c. stamp lost", "€0.20"),
+    ],
 )
 def test_cents_or_pence_written_as_a_letter_are_hundredths(
     bot: RunningBot, currency: str, typed: str, amount: str
@@ -156,6 +162,19 @@ def test_cents_or_pence_written_as_a_letter_are_hundredths(
 
     assert f"Logged your *refund* of {amount}" in reply.text, reply.text
     assert [r.amount for r in resolutions(bot)] == [Decimal(amount[1:])]
+
+
+@pytest.mark.parametrize("typed", ["replacement 3p plug order 55", "credit 3p plug missing", "refund 50p bus fare"])
+def test_a_number_with_a_letter_before_a_word_of_what_happened_is_refused(bot: RunningBot, typed: str) -> None:
+    """`credit 3p plug missing` (a three-pin plug) was logged as £0.03, and `3p` lost from what happened."""
+    with_policy(bot, f"{LIMITS}\nreplacement = {{ per_incident = 500 }}", "GBP")
+
+    text = asked(bot, typed)
+
+    number = typed.split()[1]
+    hundredths = f"£0.{int(number[:-1]):02d}"
+    assert f"`{number}` isn't an amount I understand." in text
+    assert f"If you gave {hundredths}, write `{hundredths}`." in text
 
 
 def test_pence_on_a_dollar_policy_and_a_sign_with_cents_after_it_are_refused(bot: RunningBot) -> None:
