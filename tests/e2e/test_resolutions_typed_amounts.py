@@ -262,6 +262,23 @@ def test_what_is_refused_is_named_as_typed_and_only_amounts_the_policy_reads_are
     assert "`£20c` is marked both `£` and `c`: write `£0.20` or `£20`, not both." in cents
 
 
+@pytest.mark.parametrize(
+    ("currency", "typed", "refused"),
+    [
+        ("USD", "credit £20c sorry", "Your limits are in USD, and `£20c` is not (read as GBP)"),
+        ("USD", "credit £2000 cents sorry", "Your limits are in USD, and `£2000 cents` is not (read as GBP)"),
+        ("GBP", "credit $50p sorry", "Your limits are in GBP, and `$50p` is not (`$` could be USD"),
+    ],
+)
+def test_a_sign_of_another_currency_with_cents_is_refused_as_that_currency(
+    bot: RunningBot, currency: str, typed: str, refused: str
+) -> None:
+    """`£20c` under USD was told to write `£0.20`, which USD refuses as GBP too."""
+    with_policy(bot, LIMITS, currency)
+
+    assert refused in asked(bot, typed)
+
+
 def test_a_number_then_thousand_is_asked_for_in_digits(bot: RunningBot) -> None:
     """`refund 2 thousand order 5` was logged as $2, "thousand order 5" in what happened."""
     with_policy(bot, LIMITS)
