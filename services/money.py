@@ -98,11 +98,7 @@ def parse_amount(text: str, currency: str | None = None) -> Decimal:
     raw, mark = split_mark(text)
     raw = _WHOLE_DASH.sub("", raw)
     if currency and mark and currency not in currencies_of(mark):
-        raise InvalidInput(
-            f"Your limits are in {currency}, and `{echoed(text)}` is not{_read_as(mark)}: "
-            f"give the amount in {currency}, like `{format_money(Decimal(45), currency)}`.",
-            field="amount",
-        )
+        raise InvalidInput(_not_the_policys(text, mark, currency), field="amount")
     if raw.startswith(_MINUS):
         raise InvalidInput(
             f"The amount can't be negative (you typed `{echoed(text)}`). Type what you gave the customer, like `45`.",
@@ -122,11 +118,11 @@ def parse_amount(text: str, currency: str | None = None) -> Decimal:
     if thousands := _point_thousands(raw, currency):
         raise InvalidInput(thousands, field="amount")
     if not _PLAIN.match(raw):
-        raise InvalidInput(_not_understood(text, currency), field="amount")
+        raise InvalidInput(not_understood(text, currency), field="amount")
     try:
         amount = Decimal(raw.replace(",", ""))
     except InvalidOperation:
-        raise InvalidInput(_not_understood(text, currency), field="amount") from None
+        raise InvalidInput(not_understood(text, currency), field="amount") from None
     amount = amount.scaleb(-2) if mark and is_cents(mark) else amount
     if amount > MAX_AMOUNT:
         raise InvalidInput(
@@ -152,6 +148,8 @@ def _two_marks(text: str, currency: str | None) -> str | None:
     number, before, after = both
     if is_cents(after) or is_cents(before):  # `£2000 pence`, `¢20 USD`
         cents, other = (after, before) if is_cents(after) else (before, after)
+        if currency and currencies_of(other) and currency not in currencies_of(other):  # `£20c` under USD
+            return _not_the_policys(text, other, currency)
         whole = f"{other} " if other[-1:].isalpha() else other
         hundredths = f"{number}{cents}" if len(cents) == 1 else f"{number} {cents}"  # `20¢`, `50p`
         if currency and currency not in currencies_of(cents):  # `£20c`: not `20c`, which the policy refuses
@@ -167,6 +165,13 @@ def _two_marks(text: str, currency: str | None) -> str | None:
         f"{limits}`{echoed(text)}` names two currencies, `{echoed(before)}`{_read_as(before)} and "
         f"`{echoed(after)}`{_read_as(after)}: give the amount in {currency or 'one'}, like "
         f"`{format_money(Decimal(45), currency or 'USD')}`."
+    )
+
+
+def _not_the_policys(text: str, mark: str, currency: str) -> str:
+    return (
+        f"Your limits are in {currency}, and `{echoed(text)}` is not{_read_as(mark)}: "
+        f"give the amount in {currency}, like `{format_money(Decimal(45), currency)}`."
     )
 
 
@@ -206,7 +211,7 @@ def _read_as(mark: str) -> str:
     return f" (read as {codes[0]})" if codes else f" (`{echoed(mark)}` is another currency's sign)"
 
 
-def _not_understood(text: str, currency: str | None) -> str:
+def not_understood(text: str, currency: str | None) -> str:
     example = format_money(Decimal(45), currency or "USD")
     like = "`45`" if decimals_of(currency) == 0 else "`45`, `45.50`"
     return f"`{echoed(text)}` isn't an amount I understand. Use digits, like {like} or `{example}`."

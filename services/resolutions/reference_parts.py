@@ -54,6 +54,13 @@ _NOT_COUNTED = frozenset(_NOT_COUNTED_WORDS.split())
 word of the sentence (`12 sometimes late`). After such a word the digits may as well be the reference's."""
 _LINKING_WORDS = "of in on at to by for from with into and or but the a an than as per via"
 _LINKING = frozenset(_LINKING_WORDS.split())
+
+
+def is_linking(word: str) -> bool:
+    """`of`, `for`, `per`: a word that joins what is before it to what follows, never itself a thing counted."""
+    return word.lower() in _LINKING
+
+
 _YEAR_WORDS = frozenset({"model", "models", "edition", "season", "version", "collection", "range"})
 """A year before one of these (`2024 model`) dates a product; before any other word it may be a reference's."""
 

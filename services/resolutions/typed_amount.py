@@ -1,6 +1,7 @@
 """The amount at the front of a fix typed after /resolve, with the mark saying its currency however it is typed
 (`$ 45`, `45 CAD`, `45 euros`, `45 US dollars`, `45 (in USD)`), and its thousands however they are grouped."""
 
+import re
 from decimal import Decimal
 
 from services.currency_marks import (
@@ -20,10 +21,12 @@ from services.money import (
     format_money,
     is_currency_mark,
     is_currency_word,
+    not_understood,
     parse_amount,
     without_trailing_punctuation,
 )
-from services.resolutions.reference_parts import counts
+from services.resolutions.named_references import REFERENCE_LABELS
+from services.resolutions.reference_parts import counts, is_linking
 from services.text import echoed, escape_mrkdwn
 
 
@@ -48,18 +51,40 @@ def read_amount(words: list[str], category: str, currency: str) -> Decimal:
         raise InvalidInput(f"{error}{hint}", field=error.field) from None
     _refuse_another_currency_after_a_word_of_how_much(typed, amount, words, currency)
     _refuse_a_multiplier(typed, amount, words, category, currency)
+    _refuse_a_letter_before_a_noun(typed, amount, words, currency)
     return amount
+
+
+_NUMBER_AND_LETTER = re.compile(r"\d+(?:\.\d+)?[cp]")
+
+
+def _refuse_a_letter_before_a_noun(typed: str, amount: Decimal, words: list[str], currency: str) -> None:
+    """`3p plug missing`: a letter cents or pence are written with, before a word of what happened, may as well be
+    the thing's (a three-pin plug): refused as not understood, as it was before `50p` was read, never logged as £0.03
+    with `3p` out of what happened. Ending the line or a sentence, or before a reference or a linking word (`50p`,
+    `50p, sorry`, `50p order 5`, `50p for the bus`), it is the amount."""
+    ended = without_trailing_punctuation(typed)
+    if not _NUMBER_AND_LETTER.fullmatch(ended) or ended != typed or not words:
+        return
+    if _AMOUNTS_END.match(words[0]) or is_linking(without_trailing_punctuation(words[0])):
+        return
+    marked = escape_mrkdwn(format_money(amount, currency))
+    raise InvalidInput(f"{not_understood(typed, currency)} If you gave {marked}, write `{marked}`.", field="amount")
 
 
 _MULTIPLIERS = {"hundred": 100, "thousand": 1000, "grand": 1000, "million": 10**6, "lakh": 10**5, "crore": 10**7}
 """Words that multiply the number before them: `2 thousand dollars`, `2 grand`, `2 lakh rupees`."""
+_AMOUNTS_END = re.compile(rf"(?:{'|'.join(REFERENCE_LABELS)})(?![^\W\d_])|ref:|#", re.IGNORECASE)
+"""What starts after an amount, never a multiplier's noun: a customer's reference (`order 5`, `ref:A1`, `#5`)."""
 
 
 def _refuse_a_multiplier(typed: str, amount: Decimal, words: list[str], category: str, currency: str) -> None:
-    """`refund 2 thousand order 5` was logged as $2, with "thousand" in what happened: asked for in digits."""
+    """`refund 2 thousand order 5` was logged as $2, with "thousand" in what happened: asked for in digits. Only a
+    multiplier that ends the amount is asked about, ending the line or a sentence or before a currency or a reference:
+    before any other word it is what happened (`5 thousand island dressing`, `8 grand slam breakfast`)."""
     word = without_trailing_punctuation(words[0]) if words else ""
-    times = _MULTIPLIERS.get(word.removesuffix("s")) if word.islower() else None
-    if times is None:
+    times = _MULTIPLIERS.get(word)
+    if times is None or not _ends_the_amount(words[0], words[1:]):
         return
     meant = amount * times
     digits = f"{meant.normalize():f}"
@@ -68,6 +93,20 @@ def _refuse_a_multiplier(typed: str, amount: Decimal, words: list[str], category
         f"{format_money(meant, currency)}, write it in digits, `/resolve {category} {digits} …`.",
         field="amount",
     )
+
+
+def _ends_the_amount(word: str, after: list[str]) -> bool:
+    """`grand` in `2 grand`, `2 grand, order 5`, `2 grand dollars`, `2 grand order 5`: nothing after it but a
+    currency or a reference; a currency's word in the singular before another word says what kind of thing
+    (`10 million dollar shake`)."""
+    if not after or without_trailing_punctuation(word) != word or _AMOUNTS_END.match(after[0]):
+        return True
+    following = without_trailing_punctuation(after[0])
+    if is_currency_mark(after[0]):
+        return True
+    if not is_currency_word(following):
+        return False
+    return following != after[0] or len(after) == 1 or following.lower().endswith("s")
 
 
 def _name_hint(typed: str, after: list[str], category: str, currency: str) -> str | None:

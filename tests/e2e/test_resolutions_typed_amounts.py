@@ -144,7 +144,13 @@ def test_a_currencys_name_after_another_currencys_sign_with_words_after_it_is_so
 
 
 @pytest.mark.parametrize(
-    ("currency", "typed", "amount"), [("GBP", "refund 50p bus fare", "£0.50"), ("EUR", "refund 20c stamp", "€0.20")]
+    ("currency", "typed", "amount"),
+    [
+        ("GBP", "refund 50p for the bus fare", "£0.50"),
+        ("EUR", "refund 20c, stamp", "€0.20"),
+        ("GBP", "refund 50p order 5", "£0.50"),
+        ("EUR", "refund 20c. stamp lost", "€0.20"),
+    ],
 )
 def test_cents_or_pence_written_as_a_letter_are_hundredths(
     bot: RunningBot, currency: str, typed: str, amount: str
@@ -156,6 +162,19 @@ def test_cents_or_pence_written_as_a_letter_are_hundredths(
 
     assert f"Logged your *refund* of {amount}" in reply.text, reply.text
     assert [r.amount for r in resolutions(bot)] == [Decimal(amount[1:])]
+
+
+@pytest.mark.parametrize("typed", ["replacement 3p plug order 55", "credit 3p plug missing", "refund 50p bus fare"])
+def test_a_number_with_a_letter_before_a_word_of_what_happened_is_refused(bot: RunningBot, typed: str) -> None:
+    """`credit 3p plug missing` (a three-pin plug) was logged as £0.03, and `3p` lost from what happened."""
+    with_policy(bot, f"{LIMITS}\nreplacement = {{ per_incident = 500 }}", "GBP")
+
+    text = asked(bot, typed)
+
+    number = typed.split()[1]
+    hundredths = f"£0.{int(number[:-1]):02d}"
+    assert f"`{number}` isn't an amount I understand." in text
+    assert f"If you gave {hundredths}, write `{hundredths}`." in text
 
 
 def test_pence_on_a_dollar_policy_and_a_sign_with_cents_after_it_are_refused(bot: RunningBot) -> None:
@@ -243,6 +262,23 @@ def test_what_is_refused_is_named_as_typed_and_only_amounts_the_policy_reads_are
     assert "`£20c` is marked both `£` and `c`: write `£0.20` or `£20`, not both." in cents
 
 
+@pytest.mark.parametrize(
+    ("currency", "typed", "refused"),
+    [
+        ("USD", "credit £20c sorry", "Your limits are in USD, and `£20c` is not (read as GBP)"),
+        ("USD", "credit £2000 cents sorry", "Your limits are in USD, and `£2000 cents` is not (read as GBP)"),
+        ("GBP", "credit $50p sorry", "Your limits are in GBP, and `$50p` is not (`$` could be USD"),
+    ],
+)
+def test_a_sign_of_another_currency_with_cents_is_refused_as_that_currency(
+    bot: RunningBot, currency: str, typed: str, refused: str
+) -> None:
+    """`£20c` under USD was told to write `£0.20`, which USD refuses as GBP too."""
+    with_policy(bot, LIMITS, currency)
+
+    assert refused in asked(bot, typed)
+
+
 def test_a_number_then_thousand_is_asked_for_in_digits(bot: RunningBot) -> None:
     """`refund 2 thousand order 5` was logged as $2, "thousand order 5" in what happened."""
     with_policy(bot, LIMITS)
@@ -250,6 +286,49 @@ def test_a_number_then_thousand_is_asked_for_in_digits(bot: RunningBot) -> None:
     text = asked(bot, "refund 2 thousand order 5")
 
     assert "`2 thousand` is read as $2: if you gave $2,000, write it in digits, `/resolve refund 2000 …`." in text
+
+
+@pytest.mark.parametrize(
+    ("typed", "amount", "asked_for"),
+    [
+        ("refund 2 thousand order 5", "$2", "2000"),
+        ("credit 2 grand, order 5", "$2", "2000"),
+        ("credit 2 grand", "$2", "2000"),
+        ("credit 2 grand dollars", "$2", "2000"),
+        ("refund 2 thousand #5", "$2", "2000"),
+    ],
+)
+def test_a_multiplier_ending_the_amount_is_asked_about(
+    bot: RunningBot, typed: str, amount: str, asked_for: str
+) -> None:
+    with_policy(bot, LIMITS)
+
+    text = asked(bot, typed)
+
+    assert f"is read as {amount}: if you gave" in text
+    assert f"write it in digits, `/resolve {typed.split()[0]} {asked_for} …`." in text
+
+
+def test_a_multiplier_before_a_word_of_what_happened_logs_the_number(bot: RunningBot) -> None:
+    """`credit 5 thousand island dressing missing` was asked for in digits as $5,000: the word is the dressing's."""
+    with_policy(bot, LIMITS)
+    typed = [
+        "credit 5 thousand island dressing missing",
+        "credit 8 grand slam breakfast cold",
+        "credit 20 grand opening voucher",
+        "credit 5 grand total wrong",
+        "credit 10 million dollar shake cold",
+        "credit 4 hundreds and thousands missing",
+        "credit 3 hundred year egg",
+        "credit 20 thousands of apologies",
+    ]
+
+    for line in typed:
+        assert "Logged your" in bot.driver.command("U0AGENT1", "/resolve", line).text, line
+
+    assert [(r.amount, r.summary) for r in resolutions(bot)] == [
+        (Decimal(line.split()[1]), line.split(maxsplit=2)[2]) for line in typed
+    ]
 
 
 def test_rupees_written_with_a_slash_and_dash_are_whole_rupees(bot: RunningBot) -> None:
