@@ -14,9 +14,10 @@ LETTERS = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u0386\u0388-\u03ff\u040
 """The letters a reference is read with: Latin with its accents (`É-12`), Greek and Cyrillic (`А1234`), the
 alphabets whose words a space ends. Not those of scripts written without spaces: `order 1234已退款` is order 1234."""
 _DASHES = "\\-\u2010\u2011\u2012\u2013\u2014\u2212"
-_RANGE = re.compile(rf"\d{{1,2}}(?:[{_DASHES}]|\s+(?:to|or)\s+)(\d{{1,2}})(?![\d{_DASHES}])", re.IGNORECASE)
-"""`3-4`, `3–4`, `3 to 4`, `2 or 3`: a range, which a span of time after it makes no reference (`3-4 days late`). A
-dash with spaces around it is the sentence's pause: `ticket 45 - 2 days no reply` is ticket 45."""
+_RANGE = re.compile(rf"(\d{{1,2}})(?:[{_DASHES}]|\s+(?:to|or)\s+)(\d{{1,2}})(?![\d{_DASHES}])", re.IGNORECASE)
+"""`3-4`, `3–4`, `3 to 4`, `2 or 3`: a range, which a span of time after it makes no reference (`3-4 days late`), when
+it goes up (`_goes_up`). A dash with spaces around it is the sentence's pause: `ticket 45 - 2 days no reply` is
+ticket 45."""
 _CLOCK_SHAPE = re.compile(r"\d{1,2}:[0-5]\d(?!\d)")
 _CLOCK = re.compile(r"(?:[01]?\d|2[0-3]):[0-5]\d(?!\d)")
 """A time of day, `19:30`, `8:15`, `00:00`: after a label it is when something happened (`booking 19:30 cold
@@ -31,9 +32,10 @@ _LAST_PART = re.compile(r"([,.\u2014])(\d+)$")
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+|\d{1,3}(?:\.\d{3})+")
 """`1,234`, `12,345,678`, `1.234`: groups of three digits after one to three, a number written with thousands. Three
 digits after a longer one are not (`1234,150 minutes`: order 1234, not customer `1234150`)."""
-_DASHED_COUNT = re.compile(r"(\d{3,})[-\u2010\u2012\u2013\u2212](\d{1,2})")
-"""`5521-3`: a hyphen or an en dash before a reference's last one or two digits, which may count something (`order
-5521-3 boxes missing`) or be its own part (`order 5521-3 arrived`): the form keys it `55213` either way."""
+_DASHED_COUNT = re.compile(r"(\d+)[-\u2010\u2012\u2013\u2212](\d{1,2})")
+"""`5521-3`, `45-2`: a hyphen or an en dash before a reference's last one or two digits, which may count something
+(`order 5521-3 boxes missing`, `ticket 45-2 days no reply`) or be its own part (`order 5521-3 arrived`): the form keys
+it `55213` either way. Unless the digits go up as a range does (`order 2-3 days late`: `_goes_up`)."""
 _ENDING = " \t\n.,;!?()[]{}<>\"'“”‘’«»„‚"
 """What may follow a reference's last digit and end it: a space, a mark of the sentence, a bracket or a quote. Any
 other sign before a digit (`12〿34`, `12|34`, `45:12`) leaves the one-liner unsure where the reference ends."""
@@ -43,7 +45,8 @@ def names_no_customer(number_and_after: str) -> bool:
     """A label's one or two digits before a span of time (`order 3 days late`, `order 3-4 days late`, `order 3 to 4
     days late`), or a time of day (`booking 19:30 cold food`, `order 10:30 am`). What cannot be a time of day (`order
     45:12 late`) is asked about by `reference_before` instead, unless a word of the clock follows (`45:12 hours`)."""
-    if (ranged := _RANGE.match(number_and_after)) and spans_time(ranged[1], number_and_after[ranged.end() :]):
+    ranged = _RANGE.match(number_and_after)
+    if ranged and _goes_up(ranged[1], ranged[2]) and spans_time(ranged[2], number_and_after[ranged.end() :]):
         return True
     if _CLOCK.match(number_and_after):
         return True
@@ -80,8 +83,16 @@ def _refuse_dashed_count(number: str, after: str, *, written: str) -> None:
     well as end it before a count, so either reading could file the fix under another customer, and it is asked
     about."""
     dashed = _DASHED_COUNT.fullmatch(number)
-    if dashed and after[:1].isspace() and (counts(dashed[2], after) or spans_time(dashed[2], after)):
+    if not dashed or _goes_up(dashed[1], dashed[2]) or not after[:1].isspace():
+        return
+    if counts(dashed[2], after) or spans_time(dashed[2], after):
         _ask(dashed[1], number, apart=f"{written}{dashed[1]}, {dashed[2]} …", mark="dash")
+
+
+def _goes_up(first: str, last: str) -> bool:
+    """`2-3`, `24-48`: one or two digits to a greater number, a range of days or hours. Going down (`45-2 days no
+    reply`, `48-24 hours`) they are a reference and a count after it, or one reference: the form keys `452`."""
+    return len(first) <= 2 and int(first) < int(last)
 
 
 def _ask(short: str, long: str, *, apart: str | None = None, mark: str = "") -> None:

@@ -132,6 +132,46 @@ def test_a_dash_with_spaces_after_a_ticket_leaves_it_the_customer(bot: RunningBo
 
 
 @pytest.mark.parametrize(
+    ("typed", "asked"),
+    [
+        ("refund 20 ticket 45-2 days no reply", "`45` or `45-2`"),
+        ("refund 20 case 77-2 weeks waiting", "`77` or `77-2`"),
+        ("refund 20 order 77-2 hours late", "`77` or `77-2`"),
+        ("credit 5 ticket 45-2 days no reply", "`45` or `45-2`"),
+        ("credit 10 ticket 88-3 hours", "`88` or `88-3`"),
+        ("credit 10 ticket 48-24 hours", "`48` or `48-24`"),
+    ],
+)
+def test_a_dash_between_digits_going_down_is_asked_about_and_nothing_is_logged(
+    bot: RunningBot, typed: str, asked: str
+) -> None:
+    """`ticket 45-2 days no reply` was read as a range of days going down and named no customer: a refund was refused
+    as needing a reference though the ticket was named, and a credit was logged under no customer, though the form keys
+    `45-2` as ticket 452."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+
+    reply = bot.driver.command("U0AGENT1", "/resolve", typed)
+
+    assert f"Is the customer reference {asked}?" in reply.text
+    assert "Nothing was logged." in reply.text
+    assert logged(bot) == 0
+
+
+def test_a_range_going_up_after_a_label_still_names_no_customer(bot: RunningBot) -> None:
+    """`order 2-3 days late` and `ticket 24-48 hours` are ranges, which name no customer, as before."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+
+    days = bot.driver.command("U0AGENT1", "/resolve", "credit 5 order 2-3 days late")
+    hours = bot.driver.command("U0AGENT1", "/resolve", "credit 5 ticket 24-48 hours")
+
+    assert "Logged your credit of $5." in days.text and "Logged your credit of $5." in hours.text
+    assert [(r.customer_ref, r.summary) for r in resolutions(bot)] == [
+        (None, "order 2-3 days late"),
+        (None, "ticket 24-48 hours"),
+    ]
+
+
+@pytest.mark.parametrize(
     ("form", "typed", "key"),
     [("A1234", "order \u04101234", "a1234"), ("\u00c9-12", "order \u00c9-12", "\u00e912")],
     ids=["cyrillic-a", "accented-e"],

@@ -65,6 +65,9 @@ def test_a_dash_with_spaces_after_a_reference_is_the_sentences_pause(typed: str,
         "50 booking 2 or 3 nights cancelled",
         "50 order 10:30pm slot missed",
         "50 order 1:30 hours on hold",
+        "50 order 2-3 days late",
+        "50 order 1-2 days late",
+        "50 ticket 24-48 hours",
     ],
 )
 def test_a_range_of_days_or_a_time_said_so_after_a_label_names_no_customer(typed: str) -> None:
@@ -152,3 +155,26 @@ def test_a_reference_with_a_letter_of_another_script_is_the_forms_customer(typed
 def test_a_script_written_without_spaces_ends_the_reference() -> None:
     """Chinese and Japanese put no space after a number: `order 1234已退款` is order 1234, not a new customer."""
     assert read("50 order 1234\u5df2\u9000\u6b3e") == "order 1234"
+
+
+@pytest.mark.parametrize(
+    ("typed", "asked"),
+    [
+        ("ticket 45-2 days no reply", "`45` or `45-2`"),
+        ("case 77-2 weeks waiting", "`77` or `77-2`"),
+        ("order 77-2 hours late", "`77` or `77-2`"),
+        ("ticket 88-3 hours", "`88` or `88-3`"),
+        ("ticket 48-24 hours", "`48` or `48-24`"),
+        ("ticket 45\u20132 days no reply", "`45` or `45\u20132`"),  # an en dash
+        ("ticket 5-5 days", "`5` or `5-5`"),
+        ("ticket 883-2 hours", "`883` or `883-2`"),
+        ("order 1234-3 days late", "`1234` or `1234-3`"),
+    ],
+)
+def test_a_dash_between_digits_going_down_is_no_range_and_is_asked_about(typed: str, asked: str) -> None:
+    """`ticket 45-2 days no reply` was read as a range of days, `45` to `2`, and named no customer, though the form
+    keys `45-2` as ticket 452: a refund was refused as naming none, a credit logged without one."""
+    with pytest.raises(InvalidInput, match="Nothing was logged") as raised:
+        read(f"50 {typed}")
+
+    assert f"Is the customer reference {asked}?" in str(raised.value)
