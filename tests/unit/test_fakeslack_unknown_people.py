@@ -3,7 +3,6 @@ message, a changed message, a DM opened or a file shared with anyone else finds 
 one real Slack refuses. A renewed token is answered in the shape of an install."""
 
 import urllib.request
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -13,16 +12,9 @@ from slack_sdk import WebClient
 from bot.fakeslack import FakeSlack
 from bot.fakeslack.installs import CLIENT_ID, CLIENT_SECRET, Installer, Installs
 from tests.unit.fakeslack_fixtures import client
-from tests.unit.test_fakeslack import error_of
+from tests.unit.test_fakeslack import error_of, slack
 
-__all__ = ["client"]
-
-
-@pytest.fixture
-def slack() -> Iterator[FakeSlack]:
-    with FakeSlack() as fake:
-        fake.add_user("U0LEE", "Lee Senior")
-        yield fake
+__all__ = ["client", "slack"]
 
 
 def uploaded(client: WebClient) -> list[dict[str, Any]]:
