@@ -98,9 +98,16 @@ def _hash_reference(text: str) -> str | None:
         if _enough(number):
             refuse_spaced_reference(number, after, written=f"#{number}")
             return f"#{number}"
-        if number.isdigit() and len(number) >= 2 and not _DATE.match(after):
+        if number.isdigit() and len(number) >= 2 and not _DATE.match(after) and not _numbers_a_thing(text, bare):
             refuse_spaced_reference(number, after, written=f"#{number}", parts=_SHORT_HASH_GROUPS)
     return None
+
+
+def _numbers_a_thing(text: str, bare: re.Match[str]) -> bool:
+    """`#12` after a word other than a reference's label (`item #12 20 left`, `seat #14 22 row`): that thing's number,
+    the sentence's, as a date after it is."""
+    before = text[: bare.start()].split()
+    return bool(before) and before[-1].isalpha() and before[-1].lower() not in REFERENCE_LABELS
 
 
 def _enough(number: str) -> bool:

@@ -36,7 +36,7 @@ _DASHED_COUNT = re.compile(r"(\d+)[-\u2010\u2012\u2013\u2212](\d{1,2})")
 """`5521-3`, `45-2`: a hyphen or an en dash before a reference's last one or two digits, which may count something
 (`order 5521-3 boxes missing`, `ticket 45-2 days no reply`) or be its own part (`order 5521-3 arrived`): the form keys
 it `55213` either way. Unless the digits go up as a range does (`order 2-3 days late`: `_goes_up`)."""
-_ENDING = " \t\n.,;!?()[]{}<>\"'“”‘’«»„‚"
+_ENDING = " \t\n.,;!?()[]{}<>\"'“”‘’«»„‚+&"
 """What may follow a reference's last digit and end it: a space, a mark of the sentence, a bracket or a quote. Any
 other sign before a digit (`12〿34`, `12|34`, `45:12`) leaves the one-liner unsure where the reference ends."""
 

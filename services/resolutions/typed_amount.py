@@ -137,6 +137,9 @@ def _refuse_another_currency_after_a_word_of_how_much(
     mark = split_mark(without_trailing_punctuation(f"1 {count}"))[1]
     if mark is None or not all(word.lower() in QUALIFIERS for word in before):
         return
+    named, after = words[sum(found) - 1], words[sum(found) :]
+    if not named.lower().endswith("s") and not _ends_the_amount(named, after):
+        return  # a kind of thing (`10 free pound cake`, `5 extra dollar menu item`), not a currency
     shown = " ".join([typed, *before, without_trailing_punctuation(count)])
     if currency not in currencies_of(mark):
         read = f"{typed} {without_trailing_punctuation(count)}"

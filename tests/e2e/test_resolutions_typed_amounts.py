@@ -4,6 +4,7 @@ stop set apart before thousands (`1. 200`), and `Rs.500/-`. What is asked about 
 nothing."""
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -329,6 +330,37 @@ def test_a_multiplier_before_a_word_of_what_happened_logs_the_number(bot: Runnin
     assert [(r.amount, r.summary) for r in resolutions(bot)] == [
         (Decimal(line.split()[1]), line.split(maxsplit=2)[2]) for line in typed
     ]
+
+
+def test_a_currency_word_in_the_singular_after_a_word_of_how_much_names_a_thing(bot: RunningBot) -> None:
+    """`credit 10 free pound cake` was refused as £10: `pound` is the cake's, as `dollar` is the menu's. Plural, or
+    ending the amount, it is a currency still: `20 extra euros order 1234` is refused as EUR."""
+    with_policy(bot, LIMITS)
+    typed = [
+        "credit 10 free pound cake",
+        "credit 10 whole pound cake missing",
+        "credit 5 extra pound of fries",
+        "credit 5 extra dollar menu item",
+        "credit 5 extra euro cake",
+        "credit 5 extra yen sushi",
+    ]
+
+    for line in typed:
+        assert "Logged your" in bot.driver.command("U0AGENT1", "/resolve", line).text, line
+    logged = resolutions(bot)
+
+    assert "EUR" in asked_after(bot, "refund 20 extra euros order 1234", logged)
+    assert [(r.amount, r.summary) for r in logged] == [
+        (Decimal(line.split()[1]), line.split(maxsplit=2)[2]) for line in typed
+    ]
+
+
+def asked_after(bot: RunningBot, typed: str, logged: list[Any]) -> str:
+    """The reply to a line that must add nothing to what was `logged`."""
+    reply = bot.driver.command("U0AGENT1", "/resolve", typed)
+    assert "Logged" not in reply.text, reply.text
+    assert len(resolutions(bot)) == len(logged)
+    return reply.text
 
 
 def test_rupees_written_with_a_slash_and_dash_are_whole_rupees(bot: RunningBot) -> None:

@@ -127,6 +127,8 @@ def test_a_time_of_day_after_a_label_or_a_hash_names_no_customer(typed: str) -> 
         "#1 20 Dec delivery",
         "#12 14 May redelivered",
         "#1 2 34 late",
+        "item #12 20 left",
+        "seat #14 22 row",
     ],
 )
 def test_a_short_hash_before_a_date_or_one_digit_names_no_customer(typed: str) -> None:
@@ -150,6 +152,12 @@ def test_a_reference_with_a_letter_of_another_script_is_the_forms_customer(typed
     customer_ref = read(f"50 {typed} arrived late")
 
     assert customer_ref is not None and customer_key(customer_ref) == customer_key(form)
+
+
+def test_a_plus_or_an_ampersand_after_a_reference_ends_it() -> None:
+    """`order 1234+1235 mixed` was asked about, `1234` or `1234+1235`, where it had always been order 1234."""
+    assert read("50 order 1234+1235 mixed") == "order 1234"
+    assert read("50 order 1234&1235 mixed") == "order 1234"
 
 
 def test_a_script_written_without_spaces_ends_the_reference() -> None:
