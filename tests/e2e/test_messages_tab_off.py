@@ -167,7 +167,7 @@ def test_another_process_and_a_restart_know_the_messages_tab_is_off_and_nobody_i
     bot.slack.state.app_home.messages_tab = False
     resolve(bot, 42)
 
-    with contextmanager(running_bot)(bot.runtime.settings, bot.slack, bot.clock) as other:
+    with contextmanager(running_bot)(bot.runtime.settings, bot.slack, bot.clock, bot.engines) as other:
         other.driver.command("U0AGENT1", "/resolve", OVER_THE_LIMIT.format(43))
         drain_outbox(other.runtime.deps, other.runtime.sender_client)
 
