@@ -2,8 +2,6 @@
 message, a changed message, a DM opened or a file shared with anyone else finds nobody, and the call is recorded as
 one real Slack refuses. A renewed token is answered in the shape of an install."""
 
-import urllib.request
-from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -13,14 +11,9 @@ from bot.fakeslack import FakeSlack
 from bot.fakeslack.installs import CLIENT_ID, CLIENT_SECRET, Installer, Installs
 from tests.unit.fakeslack_fixtures import client
 from tests.unit.test_fakeslack import error_of, slack
+from tests.unit.test_fakeslack_destinations import uploaded
 
 __all__ = ["client", "slack"]
-
-
-def uploaded(client: WebClient) -> list[dict[str, Any]]:
-    reply = client.files_getUploadURLExternal(filename="report.csv", length=3)
-    urllib.request.urlopen(urllib.request.Request(str(reply["upload_url"]), data=b"a,b", method="POST")).read()
-    return [{"id": reply["file_id"], "title": "Report"}]
 
 
 def test_a_message_to_someone_slack_does_not_know_finds_no_channel(slack: FakeSlack, client: WebClient) -> None:
