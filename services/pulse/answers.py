@@ -15,18 +15,22 @@ from services.errors import AlreadyDone, InvalidInput, NotFound
 from services.pulse.openings import not_reached_yet
 from services.pulse.relay_tags import RelayKey
 from services.pulse.rounds import open_round
-from services.pulse.taken_over import round_left_behind
+from services.pulse.taken_over import question_not_here, round_not_here
 from services.rows import take_turns
 
 MAX_COMMENT = 2000
-# A poll click and the App Home run these: built once, since building a statement costs more than running it.
-_ROUND_OF_QUESTION = (
+# A poll click and the App Home run these: built once, since building a statement costs more than running it. A round
+# is read under a shared lock (closing takes its row for update, so no answer slips in while it seals), and only in the
+# clicker's workspace: a click forged with another workspace's id never locks its round.
+_HERE = PulseRound.workspace_id == bindparam("workspace_id")
+_ROUND_ASKING = (
     select(PulseRound)
-    .options(joinedload(PulseRound.questions, innerjoin=True))  # in the same statement
     .join(PulseQuestion, PulseQuestion.round_id == PulseRound.id)
-    .where(PulseQuestion.id == bindparam("question_id"))
+    .where(PulseQuestion.id == bindparam("question_id"), _HERE)
     .with_for_update(read=True, of=PulseRound)
 )
+_ROUND_OF_QUESTION = _ROUND_ASKING.options(joinedload(PulseRound.questions, innerjoin=True))  # in the same statement
+_ROUND_HERE = select(PulseRound).where(PulseRound.id == bindparam("round_id"), _HERE).with_for_update(read=True)
 _OPEN_ROUND_ASKING = (
     select(PulseRound)
     .options(lazyload(PulseRound.questions))
@@ -54,7 +58,12 @@ _UNANSWERED = select(
     .scalar_subquery()
 )
 NO_ROUND_OPEN = "There is no pulse poll open right now. The next round will come to you in a DM."
-QUESTION_GONE = "That pulse question no longer exists."
+QUESTION_CLOSED = (
+    "That pulse question can no longer be answered or changed: its round has closed, or it is not one asked of you. "
+    "Nothing changed."
+)
+"""Said alike of a question id missing, of another workspace's, and (on *Change*) of a closed round's: question ids are
+counted up across an install's workspaces, so telling them apart would tell how many there are."""
 
 
 @dataclass(frozen=True)
@@ -95,11 +104,15 @@ def my_round_asking(
     session: Session, *, workspace: Workspace, employee: Employee, question_id: int, now: datetime
 ) -> MyRound:
     """`my_round` of the round that asked this question: *Change* in an older round's message says that round has
-    closed, rather than turning the message into the round open now."""
-    round_id = session.scalar(select(PulseQuestion.round_id).where(PulseQuestion.id == question_id))
-    if round_id is None:
-        raise NotFound(QUESTION_GONE)
-    return my_round(session, workspace=workspace, employee=employee, now=now, round_id=round_id)
+    closed (`QUESTION_CLOSED`), rather than turning the message into the round open now."""
+    directory.require_member(employee)
+    pulse_round = session.scalar(_ROUND_ASKING, {"question_id": question_id, "workspace_id": workspace.id})
+    if pulse_round is None or not _is_open(pulse_round, now):
+        raise question_not_here(
+            session, workspace=workspace, employee=employee, question_id=question_id, now=now, otherwise=QUESTION_CLOSED
+        )
+    _check_asked(session, pulse_round, employee, now)
+    return _mine(session, pulse_round, employee)
 
 
 def _mine(session: Session, pulse_round: PulseRound, employee: Employee) -> MyRound:
@@ -138,15 +151,21 @@ def _round_for_answer(
     pulse_round = (
         open_round(session, workspace)
         if round_id is None
-        else session.get(PulseRound, round_id, with_for_update={"read": True})
+        else session.scalar(_ROUND_HERE, {"round_id": round_id, "workspace_id": workspace.id})
     )
-    if pulse_round is None or pulse_round.workspace_id != workspace.id:
-        raise _elsewhere(session, workspace, employee, pulse_round, now, NO_ROUND_OPEN)
+    if pulse_round is None:
+        raise round_not_here(
+            session, workspace=workspace, employee=employee, round_id=round_id, now=now, otherwise=NO_ROUND_OPEN
+        )
     _check_open(pulse_round, now)
+    _check_asked(session, pulse_round, employee, now)
+    return pulse_round
+
+
+def _check_asked(session: Session, pulse_round: PulseRound, employee: Employee, now: datetime) -> None:
     invited = session.scalar(select(PulseReceipt.id).filter_by(round_id=pulse_round.id, employee_id=employee.id))
     if invited is None:
         raise NotFound(not_reached_yet(pulse_round, employee, now))
-    return pulse_round
 
 
 def round_taking_comments(
@@ -157,20 +176,14 @@ def round_taking_comments(
     return _round_for_answer(session, workspace, employee, round_id, now)
 
 
-def _elsewhere(
-    session: Session, workspace: Workspace, employee: Employee, found: PulseRound | None, now: datetime, otherwise: str
-) -> NotFound:
-    """Why a round is not this workspace's to answer: one its org took over with its workspace says so."""
-    if found is None:
-        return NotFound(otherwise)
-    left = round_left_behind(session, workspace=workspace, employee=employee, round_id=found.id, now=now)
-    return left or NotFound(otherwise)
+def _is_open(pulse_round: PulseRound, now: datetime) -> bool:
+    """Open and not past its end: the tick that seals a round at its end comes up to a minute later (more after a
+    restart), and the round takes nothing meanwhile."""
+    return pulse_round.status == "open" and now < pulse_round.closes_at
 
 
 def _check_open(pulse_round: PulseRound, now: datetime) -> None:
-    """Open and not past its end: the tick that seals a round at its end comes up to a minute later (more after a
-    restart), and the round takes nothing meanwhile."""
-    if pulse_round.status != "open" or now >= pulse_round.closes_at:
+    if not _is_open(pulse_round, now):
         raise AlreadyDone(
             f"Pulse round {pulse_round.number} has closed, so its answers and comments can't change any more. Thanks!"
         )
@@ -186,10 +199,13 @@ def record_answer(
     one write. Someone who left answers no more, with the buttons still in their DM as with `/pulse`.
     """
     directory.require_member(employee)
-    pulse_round = _round_of_question(session, question_id)
-    question = next((asked for asked in pulse_round.questions if asked.id == question_id), None)
-    if question is None or pulse_round.workspace_id != workspace.id:
-        raise _elsewhere(session, workspace, employee, pulse_round, now, QUESTION_GONE)
+    values = {"question_id": question_id, "workspace_id": workspace.id}
+    pulse_round = session.execute(_ROUND_OF_QUESTION, values).unique().scalar_one_or_none()
+    if pulse_round is None:
+        raise question_not_here(
+            session, workspace=workspace, employee=employee, question_id=question_id, now=now, otherwise=QUESTION_CLOSED
+        )
+    question = next(asked for asked in pulse_round.questions if asked.id == question_id)
     _check_open(pulse_round, now)
     if not question.scale_min <= value <= question.scale_max:
         raise InvalidInput(f"Answers to this question go from {question.scale_min} to {question.scale_max}.")
@@ -203,15 +219,6 @@ def record_answer(
         _upsert_answer(session, pulse_round, question, respondent, value)
     answers[question.id] = value
     return AnswerOutcome(MyRound(pulse_round, answers, commented), question, before is not None and before != value)
-
-
-def _round_of_question(session: Session, question_id: int) -> PulseRound:
-    """The round a question belongs to, under a shared lock: closing takes the round's row for update, so no
-    answer slips in while it seals."""
-    pulse_round = session.execute(_ROUND_OF_QUESTION, {"question_id": question_id}).unique().scalar_one_or_none()
-    if pulse_round is None:
-        raise NotFound(QUESTION_GONE)
-    return pulse_round
 
 
 def _upsert_answer(

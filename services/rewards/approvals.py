@@ -131,11 +131,14 @@ def grant_for(session: Session, nomination: Nomination, *, approver: Employee | 
 
 
 def find_pending(session: Session, workspace: Workspace, nomination_id: int, approver: Employee) -> Nomination:
-    """The nomination `approver` may decide now; says why not otherwise."""
+    """The nomination `approver` may decide now; says why not otherwise. Only a row of their workspace is locked: a
+    click forged with another workspace's id never holds up its approver."""
     nomination = session.scalar(
-        select(Nomination).where(Nomination.id == nomination_id).with_for_update(of=Nomination.__table__)
+        select(Nomination)
+        .where(Nomination.id == nomination_id, Nomination.workspace_id == workspace.id)
+        .with_for_update(of=Nomination.__table__)
     )
-    if nomination is None or nomination.workspace_id != workspace.id:
+    if nomination is None:
         raise _missing(session, nomination_id, workspace, approver)
     approver = as_now(session, approver)  # the nomination is locked: who they are now is what they may approve
     if not approver.active:

@@ -176,10 +176,9 @@ def require_not_received(hr: Employee | None, grant: RewardGrant, what: str) -> 
 
 
 def find_grant(session: Session, workspace: Workspace, grant_id: int) -> RewardGrant:
-    grant = session.scalar(
-        select(RewardGrant).where(RewardGrant.id == grant_id).with_for_update(of=RewardGrant.__table__)
-    )
-    if grant is None or grant.workspace_id != workspace.id:
+    here = (RewardGrant.id == grant_id, RewardGrant.workspace_id == workspace.id)  # another workspace's: never locked
+    grant = session.scalar(select(RewardGrant).where(*here).with_for_update(of=RewardGrant.__table__))
+    if grant is None:
         raise NotFound(f"There is no reward grant #{grant_id} here.")
     return grant
 
