@@ -28,6 +28,13 @@ _MARKS_AND_CONTROLS = "MC"
 """Unicode's general categories of combining marks and of controls, formats, private use and unassigned points."""
 KEY_LENGTH = 100
 """Resolution.customer_key's length."""
+_FOLDED_APART = str.maketrans({"\u0130": "i", "\u0131": "i", "\u0345": None})
+"""What case folding (`str.casefold`) alone would keep apart or make a letter, read before it. Turkish pairs `I` with
+dotless `ı` and dotted `İ` with `i`, where folding pairs `I` with `i`, keeps `ı` and makes `İ` an `i` and a combining
+dot: `İ` and `ı` are read as `i`, so the four are one letter and `IŞIK-12` typed in capitals is `ışık-12`. The cost:
+Turkish `ılık` and `ilik` are one customer, as `ILIK` typed on a keyboard without `İ` could be either. A Greek
+ypogegrammeni NFKC left uncombined is a mark, which the key drops as it drops the others, where folding would make
+it the letter `ι`."""
 _LATIN_LOOK_ALIKES = str.maketrans(
     "авекмнорстухіјѕԛԝαβεζηικμνορτυχ",  # Cyrillic, then Greek
     "abekmhopctyxijsqwabezhikmnoptyx",
@@ -36,7 +43,7 @@ _LATIN_LOOK_ALIKES = str.maketrans(
 entries of Unicode's confusables list (confusables.txt, UTS #39) for letters of these two scripts that look like an
 ASCII letter, so that a reference typed with one of them in place of a Latin letter is no new customer.
 
-Applied after lower-casing, so a letter and its capital fold alike and a reference stays one customer in either
+Applied after case folding, so a letter and its capital fold alike and a reference stays one customer in either
 case: `в` is `b` as `В` is, and Greek `ν`, `η`, `υ` are read as their capitals `Ν`, `Η`, `Υ` look (`n`, `h`,
 `y`), not as the `v`, `n`, `u` they resemble when small. No two letters of one script fold to the same Latin letter,
 so two references written wholly in Cyrillic, or wholly in Greek, stay as different as they were; look-alikes
@@ -66,22 +73,25 @@ _CUSTOMER_HISTORY = (
 
 
 def customer_key(reference: str) -> str:
-    """The reference as compared: its letters and digits, lower-cased, without a leading label, so that
-    `Order #1234`, `order 1234`, `ref:1234` (stored as `1234`) and `1234` are one customer. Read in its NFKC
-    form first: `order １２３４` in full-width digits, as Japanese input methods type it, is `order 1234`; digits of
-    any script are read as 0-9 (`١٢٣٤` is `1234`), and a number's leading zeros are dropped (`01234` is `1234`), or
-    the same order written another way would be a new customer to every limit. Cyrillic and Greek letters that look
-    like Latin ones are read as those (`ORD-7` typed with a Cyrillic `О` or a Greek `Ο` is `ord7`; see
-    `_LATIN_LOOK_ALIKES`). The characters shown as nothing are dropped before all that (`without_ignorable`): a
-    Hangul filler, which NFKC makes a letter, or a zero-width space pasted into `12\u316434` would make one customer
-    look new; so are the marks NFKC leaves uncombined and the control characters, and marks before a label
-    (`o\u0336rder 1234` and `(order 1234)` are `1234`). The key is cut to its column's length: NFKC may make one
-    character many.
+    """The reference as compared: its letters and digits, without case or a leading label, so that `Order #1234`,
+    `order 1234`, `ref:1234` (stored as `1234`) and `1234` are one customer. Read in its NFKC form first: `order
+    １２３４` in full-width digits, as Japanese input methods type it, is `order 1234`; digits of any script are read
+    as 0-9 (`١٢٣٤` is `1234`), and a number's leading zeros are dropped (`01234` is `1234`), or the same order
+    written another way would be a new customer to every limit. Case is folded in full, as `str.casefold` folds it,
+    not lower-cased: `STRASSE-1` is `straße-1`, Greek `ΟΔΟΣ` is `οδος` with its final sigma, and Turkish `İ`, `I`,
+    `i`, `ı` are one letter (`_FOLDED_APART`), so `IŞIK-12` is `ışık-12`; the folded text is read in NFKC again, to
+    join what folding took apart (`J̌` is `ǰ`). Cyrillic and Greek letters that look like Latin ones are read as those
+    (`ORD-7` typed with a Cyrillic `О` or a Greek `Ο` is `ord7`; see `_LATIN_LOOK_ALIKES`). The characters shown as
+    nothing are dropped before all that (`without_ignorable`): a Hangul filler, which NFKC makes a letter, or a
+    zero-width space pasted into `12\u316434` would make one customer look new; so are the marks NFKC leaves
+    uncombined and the control characters, and marks before a label (`o\u0336rder 1234` and `(order 1234)` are
+    `1234`). The key is cut to its column's length: NFKC and folding may make one character many.
 
     A reference that is all label (`#`, `order`) keeps its own letters.
     """
-    normal = unicodedata.normalize("NFKC", without_ignorable(reference)).strip().lower().translate(_LATIN_LOOK_ALIKES)
-    lowered = "".join(map(as_key_reads, normal))
+    normal = unicodedata.normalize("NFKC", without_ignorable(reference)).strip().translate(_FOLDED_APART)
+    folded = unicodedata.normalize("NFKC", normal.casefold()).translate(_LATIN_LOOK_ALIKES)
+    lowered = "".join(map(as_key_reads, folded))
     key = _NOT_LETTER_OR_DIGIT.sub("", _LABELS.sub("", lowered)) or _NOT_LETTER_OR_DIGIT.sub("", lowered) or lowered
     return ((key.lstrip("0") or "0") if key.isascii() and key.isdigit() else key)[:KEY_LENGTH]
 

@@ -467,6 +467,36 @@ def test_upgrading_keys_the_fixes_already_logged_with_characters_shown_as_nothin
     assert [reference for reference, _ in rows] == ["order 1234", "ref 5678", "order AB-12", None, "(o\u0336rder 4321)"]
 
 
+def test_upgrading_keys_the_fixes_already_logged_in_another_case_as_their_customer(database_of_its_own: Engine) -> None:
+    """Migration 0057 folds the case of the references of the fixes written before it in full, as new fixes do:
+    lower-cased, `ışık-12` and `straße-1` were customers apart from `IŞIK-12` and `STRASSE-1` typed in capitals."""
+    engine = database_of_its_own
+    sessions = make_session_factory(engine)
+    load_org_and_policy(sessions, MONDAY_MORNING)
+    references = ("IŞIK-12", "ışık-12", "straße-1", "ΟΔΟΣ-1", "order 1234")
+    with sessions.begin() as session:
+        sam = employee(session, "U0AGENT1")
+        for reference in references:
+            request = ResolutionRequest(category="credit", amount=Decimal(5), summary="sorry", customer_ref=reference)
+            log_resolution(session, employee=sam, request=request, now=MONDAY_MORNING)
+    migrate(engine, "downgrade", "0056")
+    with engine.begin() as connection:  # the keys the rule before 0057 gave them
+        before = {"ışık-12": "ışık12", "straße-1": "straße1", "ΟΔΟΣ-1": "o\u03b4o\u03c21"}  # a final sigma
+        for reference, key in before.items():
+            connection.execute(
+                text("UPDATE resolutions SET customer_key = :key WHERE customer_ref = :ref"),
+                {"key": key, "ref": reference},
+            )
+
+    migrate(engine, "upgrade", "head")
+
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT customer_ref, customer_key FROM resolutions ORDER BY id")).all()
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == HEAD_REVISION
+    assert [reference for reference, _ in rows] == list(references)
+    assert [key for _, key in rows] == ["işik12", "işik12", "strasse1", "o\u03b4o\u03c31", "1234"]
+
+
 def test_upgrading_gives_the_fixes_already_logged_their_authors_profile(tmp_path: Path) -> None:
     """Migration 0017 records the boundary profile of every fix written before it: the author's profile, else
     their role."""

@@ -3,6 +3,7 @@
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import select
 
 from models import Resolution
@@ -112,6 +113,33 @@ def test_a_reference_typed_with_look_alike_letters_of_another_script_is_the_same
     assert "per-customer limit $100 in 30 days (this customer would have $110)" in third.text
     assert [r.status for r in resolutions(bot)] == ["within", "within", "pending"]
     assert {r.customer_key for r in resolutions(bot)} == {"ord7"}
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "third", "key"),
+    [("IŞIK-12", "ışık-12", "Işık-12", "işik12"), ("STRASSE-1", "straße-1", "Straße-1", "strasse1")],
+    ids=["turkish-i", "german-sharp-s"],
+)
+def test_a_reference_typed_in_another_case_is_the_same_customer(
+    bot: RunningBot, first: str, second: str, third: str, key: str
+) -> None:
+    """Lower-cased, `IŞIK-12` is `işik-12` and `STRASSE-1` stays `strasse-1`, so the same order typed in capitals by
+    one person and in small letters by another gave its customer the per-customer limit again and again."""
+    with_policy(bot, "refund = { per_incident = 50, per_customer_30d = 100 }")
+    bot.driver.command("U0AGENT3", "/resolve", f"refund 40 order {first} arrived broken")
+    bot.clock.advance(timedelta(days=2))
+    bot.driver.command("U0AGENT1", "/resolve", f"refund 40 order {second} still broken")
+    bot.clock.advance(timedelta(days=2))
+
+    third_fix = bot.driver.command("U0AGENT1", "/resolve", f"refund 30 order {third} broken again")
+
+    assert "per-customer limit $100 in 30 days (this customer would have $110)" in third_fix.text
+    assert [(r.customer_ref, r.status) for r in resolutions(bot)] == [
+        (f"order {first}", "within"),
+        (f"order {second}", "within"),
+        (f"order {third}", "pending"),
+    ]
+    assert {r.customer_key for r in resolutions(bot)} == {key}
 
 
 def test_a_reference_with_a_hangul_filler_pasted_in_is_the_same_customer(bot: RunningBot) -> None:

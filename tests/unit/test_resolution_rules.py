@@ -153,6 +153,30 @@ def test_references_written_differently_are_one_customer(one: str, other: str) -
 @pytest.mark.parametrize(
     ("one", "other"),
     [
+        ("order Işık-12", "IŞIK-12"),  # Turkish: dotless ı is the small letter of I
+        ("IŞIK-12", "ışık-12"),
+        ("İSTANBUL-5", "istanbul-5"),  # and dotted İ the capital of i
+        ("istanbul-5", "ıstanbul-5"),
+        ("straße-1", "STRASSE-1"),  # German ß is SS in capitals
+        ("STRAẞE-1", "strasse-1"),  # and the capital ẞ folds to ss as well
+        ("ΟΔΟΣ-1", "οδοσ-1"),  # Greek: a final sigma ς is the σ its capital Σ is
+        ("\u03bf\u03b4\u03bf\u03c2-1", "\u03bf\u03b4\u03bf\u03c3-1"),  # either sigma typed at the end
+        ("J\u030c-1", "\u01f0-1"),  # J with a caron has no capital of one character: folded, it is ǰ again
+    ],
+)
+def test_references_in_another_case_are_one_customer(one: str, other: str) -> None:
+    """Lower-casing left these apart: the same order typed in capitals gave one customer the limit again."""
+    assert customer_key(one) == customer_key(other)
+
+
+def test_turkish_dotted_and_dotless_i_in_either_case_are_one_letter() -> None:
+    """Folding alone keeps `ı` and makes `İ` an `i` with a combining dot above."""
+    assert {customer_key(letter) for letter in ("İ", "I", "i", "ı", "i\u0307", "I\u0307")} == {"i"}
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
         ("1234", "12345"),
         ("AB-12", "AB-21"),
         ("nora 1", "1"),
@@ -165,6 +189,8 @@ def test_references_written_differently_are_one_customer(one: str, other: str) -
         ("\u043d\u043e\u0441-1", "\u04bb\u043e\u0441-1"),  # Cyrillic en and shha: two Cyrillic letters
         ("\u0442\u0443-1", "\u0442\u04af-1"),  # Cyrillic u and straight u (Kazakh)
         ("\u03b6\u03b1-1", "\u03be\u03b1-1"),  # Greek zeta and xi
+        ("IŞIK-12", "ISIK-12"),  # a letter with a cedilla is its own, in any case
+        ("straße-1", "strase-1"),
     ],
 )
 def test_different_references_stay_different_customers(one: str, other: str) -> None:
@@ -212,6 +238,7 @@ def test_a_reference_is_kept_without_the_characters_shown_as_nothing(unseen: str
     [
         "(order 1234)",  # a label in brackets: the one-line /resolve reads `(order 1234)` as 1234 too
         "o\u0336rder 1234",  # a combining stroke drawn through the label
+        "o\u0345rder 1234",  # a Greek ypogegrammeni, which case folding alone makes the letter ι
         "order 12\u030134",  # a combining accent in the number
         "\u0085order 1234",  # a control character before the label
         "or\ue000der 1234",  # a private-use character in the label
@@ -223,8 +250,9 @@ def test_a_mark_or_control_character_in_a_reference_or_before_its_label_makes_no
 
 
 def test_a_key_is_never_longer_than_its_column() -> None:
-    """NFKC makes some characters many (U+FDFA is 18 letters): a long key would refuse the fix on PostgreSQL."""
-    assert len(customer_key("\ufdfa" * 10)) == 100
+    """NFKC makes some characters many (U+FDFA is 18 letters), as folding does (`ß` is `ss`): a long key would refuse
+    the fix on PostgreSQL."""
+    assert len(customer_key("\ufdfa" * 10)) == len(customer_key("ß" * 60)) == 100
 
 
 def test_every_policy_currency_is_accepted_as_it_is_shown() -> None:
