@@ -14,6 +14,7 @@ the call goes through urllib as before.
 import http.client
 import io
 import logging
+import os
 import select
 import ssl
 import threading
@@ -50,12 +51,16 @@ class _ThreadsOwn(dict[Origin, _Kept]):
 
 
 class KeptConnections:
-    """Each thread's open connections, one per origin; a connection is handed to one call at a time."""
+    """Each thread's open connections, one per origin; a connection is handed to one call at a time. A process
+    forked from this one opens its own: `run --workers N` asks Slack who its token is before gunicorn forks, and
+    each worker's main thread, which inherits the kept connection, would otherwise send its calls into the one
+    TLS session every worker and the parent hold."""
 
     def __init__(self, idle_limit: float = IDLE_LIMIT, clock: Callable[[], float] = time.monotonic) -> None:
         self.idle_limit = idle_limit
         self._clock = clock
         self._threads = threading.local()
+        self._pid = os.getpid()
 
     def take(self, origin: Origin, timeout: float | None) -> http.client.HTTPConnection:
         """The thread's kept connection to `origin` if it is still good, else a new one (it connects on first use)."""
@@ -76,6 +81,8 @@ class KeptConnections:
         kept[origin] = _Kept(connection, self._clock())
 
     def _mine(self) -> _ThreadsOwn:
+        if self._pid != os.getpid():  # forked: what was kept is the parent's (closing our copy leaves theirs open)
+            self._threads, self._pid = threading.local(), os.getpid()
         kept: _ThreadsOwn | None = getattr(self._threads, "kept", None)
         if kept is None:
             kept = self._threads.kept = _ThreadsOwn()

@@ -4,6 +4,7 @@ answer exactly as slack_sdk's own client does: errors, rate limits and retries i
 import contextlib
 import gzip
 import json
+import os
 import socket
 import threading
 from collections.abc import Iterator
@@ -165,6 +166,23 @@ def test_two_threads_never_share_a_connection(server: Counting) -> None:
     ports = {name: {port for port, text in server.calls if text == name} for name in ("first", "second")}
     assert [len(ports["first"]), len(ports["second"])] == [1, 1]
     assert ports["first"] != ports["second"]
+
+
+def test_a_forked_process_opens_its_own_connection_rather_than_use_its_parents(server: Counting) -> None:
+    client = pooled(server.api_url)
+    post(client)
+
+    child = os.fork()
+    if child == 0:  # the child leaves at once, whatever happens
+        try:
+            post(client, "from the child")
+        finally:
+            os._exit(0)
+    os.waitpid(child, 0)
+    post(client, "from the parent")
+
+    assert [text for _, text in server.calls][1:] == ["from the child", "from the parent"]
+    assert len(server.connections) == 2
 
 
 def outcome(client: WebClient) -> tuple[Any, ...]:
