@@ -3,6 +3,7 @@ answer exactly as slack_sdk's own client does: errors, rate limits and retries i
 
 import contextlib
 import gzip
+import http.client
 import json
 import os
 import socket
@@ -259,3 +260,16 @@ def test_a_call_left_unanswered_past_the_timeout_leaves_no_answer_for_the_next(s
     slack.slow_down("auth.test", 0.0)
 
     assert client.users_info(user="U0A")["user"]["id"] == "U0A"
+
+
+def test_a_stopped_fake_slack_hangs_up_the_connections_clients_kept() -> None:
+    """Else a client's next call could reach a stopped fake's state through a port a later fake was given."""
+    slack = FakeSlack().start()
+    kept = http.client.HTTPConnection(slack.url.removeprefix("http://"), timeout=5)
+    kept.request("POST", "/api/auth.test", b"", {"Authorization": f"Bearer {slack.token}"})
+    assert json.loads(kept.getresponse().read())["ok"] is True
+
+    slack.stop()
+
+    assert kept.sock is not None and kept.sock.recv(1) == b""
+    kept.close()
