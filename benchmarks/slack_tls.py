@@ -1,11 +1,13 @@
-"""Benchmark: the CPU of one call to Slack over HTTPS, with slack_sdk's default (no TLS context given) against the
-process's one shared context (bot/slack_tls.py).
+"""Benchmark: the CPU of one call to Slack over HTTPS, with slack_sdk's default (no TLS context given), with the
+process's one shared context (bot/slack_tls.py), and with that context over a connection kept open across calls
+(bot/slack_pool.py).
 
 Run by hand: `.venv/bin/python benchmarks/slack_tls.py [--calls 200]` (needs the `openssl` command).
 The fake Slack speaks plain HTTP, so the request benchmarks never see TLS. This one serves `chat.postMessage` over
 HTTPS on 127.0.0.1 from a child process, with a certificate made for the run, trusted by adding it to a copy of
 the system's certificate bundle (`SSL_CERT_FILE`): a default context reads the same bundle Slack's would be
-checked against, plus one certificate. It reports the calling thread's CPU per call (the server's is not counted)
+checked against, plus one certificate. The server keeps a connection open unless the client asks it to close
+(urllib always does), as Slack does. It reports the calling thread's CPU per call (the server's is not counted)
 and its wall time, best of three rounds of `--calls` calls each, for each way in turn.
 """
 
@@ -24,13 +26,13 @@ SERVER = """
 import http.server, json, ssl, sys
 class Answer(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # the body, written after the headers, is not held for their ACK (a kept connection)
     def do_POST(self):
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
         body = json.dumps({"ok": True, "channel": "D1", "ts": "1.000001"}).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("Connection", "close")
         self.end_headers()
         self.wfile.write(body)
     def log_message(self, *args):
@@ -83,11 +85,15 @@ def main() -> None:
             url = f"https://localhost:{server.stdout.readline().strip()}/api/"
             from slack_sdk import WebClient
 
+            from bot.slack_pool import PooledWebClient
             from bot.slack_tls import slack_tls
 
             ways = {
                 "slack_sdk's default (a context per call)": WebClient(token="xoxb-bench", base_url=url),
                 "one shared context (bot/slack_tls.py)": WebClient(token="xoxb-bench", base_url=url, ssl=slack_tls()),
+                "shared context, connection kept open (bot/slack_pool.py)": PooledWebClient(
+                    token="xoxb-bench", base_url=url, ssl=slack_tls()
+                ),
             }
             best: dict[str, tuple[float, float]] = {}
             for _ in range(3):

@@ -17,6 +17,7 @@ from bot.redispatch import follow_kept_events
 from bot.retries import retry_handlers
 from bot.schema_watch import SchemaWatch, refuse_on_a_moved_schema
 from bot.settings import Settings
+from bot.slack_pool import PooledWebClient, kept_alive
 from bot.slack_tls import slack_tls
 from handlers import (
     boundaries,
@@ -71,7 +72,7 @@ FEATURES: tuple[ModuleType, ...] = (
 
 def create_client(settings: Settings) -> WebClient:
     """With OAuth installs the app's client has no token: Bolt gives each request its workspace's."""
-    return WebClient(
+    return PooledWebClient(
         token=settings.slack_bot_token or None,
         base_url=settings.slack_api_url,
         timeout=10,
@@ -83,7 +84,7 @@ def create_client(settings: Settings) -> WebClient:
 def create_sender_client(settings: Settings) -> WebClient:
     """The background sender's client: it retries nothing, the outbox schedules retries itself. (slack_sdk's default
     would send again at once a message whose connection dropped after Slack posted it.)"""
-    return WebClient(
+    return PooledWebClient(
         token=settings.slack_bot_token or None,
         base_url=settings.slack_api_url,
         timeout=10,
@@ -148,13 +149,15 @@ def busiest_first(app: App) -> None:
 
 
 def in_front_of_authorize(deps: Deps, schema: SchemaWatch | None) -> Callable[..., BoltResponse | None]:
-    """The deps, for the one error handler (which keeps what Slack failed to authorize for now), then the schema
-    check: both before Bolt's authorize, so that a process whose schema moved neither asks Slack about its token nor
-    keeps anything by its own rules (bot/schema_watch.py)."""
+    """The deps, for the one error handler (which keeps what Slack failed to authorize for now), and the request's
+    client over kept connections in place of the plain one Bolt builds (authorize sets its token, `say` and the
+    listeners' `client` are made from it), then the schema check: all before Bolt's authorize, so that a process
+    whose schema moved neither asks Slack about its token nor keeps anything by its own rules (bot/schema_watch.py)."""
     refuse = refuse_on_a_moved_schema(schema) if schema is not None else None
 
     def middleware(body: dict[str, Any], context: BoltContext, next: Callable[[], None]) -> BoltResponse | None:
         context["deps"] = deps
+        context["client"] = kept_alive(context.client)
         if refuse is None:
             next()
             return None

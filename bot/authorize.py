@@ -19,6 +19,7 @@ from slack_sdk.web import SlackResponse
 
 from bot.renewals import ROTATE_MINUTES_BEFORE_EXPIRY, Renewals
 from bot.retries import retry_handlers
+from bot.slack_pool import PooledWebClient
 from bot.slack_tls import slack_tls
 from handlers.deps import AuthorizationFailedForNow, InstallGone
 from handlers.event_retries import may_pass, note_failure, tried_again
@@ -52,7 +53,7 @@ def token_check_client(api_url: str) -> WebClient:
     immediate retries, and slack_sdk's ERROR line per failed try left out (`_not_authorized` says it once)."""
     quiet = logging.getLogger(CHECKS_LOGGER)
     quiet.setLevel(logging.CRITICAL)
-    client = WebClient(base_url=api_url, retry_handlers=retry_handlers(), logger=quiet, ssl=slack_tls())
+    client = PooledWebClient(base_url=api_url, retry_handlers=retry_handlers(), logger=quiet, ssl=slack_tls())
     client.timeout = CHECK_TIMEOUT  # type: ignore[assignment]  # typed int, handed to urllib, which takes a float
     return client
 

@@ -29,6 +29,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.webhook import WebhookClient
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.slack_pool import PooledWebClient
 from bot.slack_tls import slack_tls
 from bot.startup import first_line
 from handlers.anonymous_requests import sent_anonymously
@@ -156,7 +157,7 @@ class ApologyClients:
         token = self._bot_token or self._remembered(team_id)
         if not token:
             return None
-        return WebClient(
+        return PooledWebClient(
             token=token, base_url=self._api_url, timeout=RESPONSE_URL_TIMEOUT, retry_handlers=[], ssl=slack_tls()
         )
 

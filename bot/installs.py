@@ -15,7 +15,6 @@ from uuid import uuid4
 from slack_bolt import BoltResponse
 from slack_bolt.oauth.callback_options import CallbackOptions, SuccessArgs
 from slack_bolt.oauth.oauth_settings import OAuthSettings
-from slack_sdk import WebClient
 from slack_sdk.oauth import AuthorizeUrlGenerator
 from slack_sdk.oauth.installation_store import Installation
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
@@ -26,6 +25,7 @@ from bot.authorize import AuthTests, OnGone, RenewingAuthorize, token_check_clie
 from bot.gate import waiting_no_longer
 from bot.renewals import ROTATE_MINUTES_BEFORE_EXPIRY
 from bot.settings import Settings
+from bot.slack_pool import PooledWebClient
 from bot.slack_tls import slack_tls
 from bot.tokens import RequestInstallStore, TokenSeal, WorkspaceTokens
 from handlers.delivery import refused_renewal, stop_unannounced
@@ -156,7 +156,7 @@ def oauth_settings(
         client_secret=settings.slack_client_secret,
         token_rotation_expiration_minutes=ROTATE_MINUTES_BEFORE_EXPIRY,
         installation_store=quick,
-        client=WebClient(base_url=settings.slack_api_url, timeout=10, ssl=slack_tls()),
+        client=PooledWebClient(base_url=settings.slack_api_url, timeout=10, ssl=slack_tls()),
     )
     return oauth
 

@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 from http.client import HTTPException
 from weakref import WeakSet
 
-from slack_sdk import WebClient
 from slack_sdk.errors import SlackClientError, SlackTokenRotationError
 from slack_sdk.oauth.installation_store import Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
@@ -23,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from bot.renewal_files import file_turn
 from bot.settings import Settings
+from bot.slack_pool import PooledWebClient
 from bot.slack_tls import slack_tls
 from bot.token_refusals import refusal
 from handlers.deps import InstallGone
@@ -62,7 +62,7 @@ class Renewals:
         self._rotator = TokenRotator(
             client_id=settings.slack_client_id,
             client_secret=settings.slack_client_secret,
-            client=WebClient(base_url=settings.slack_api_url, timeout=10, logger=QUIET, ssl=slack_tls()),
+            client=PooledWebClient(base_url=settings.slack_api_url, timeout=10, logger=QUIET, ssl=slack_tls()),
         )
         self._lock = threading.Lock()
         self._locks: dict[InstallationKey, threading.Lock] = {}

@@ -1,6 +1,7 @@
-"""A Slack client made from another with a workspace's own token: it reaches Slack as the other does (its address,
-timeout, TLS context and proxy) and nothing more. Not its `team_id` nor its headers, which can name a workspace:
-Bolt's client for a request carries that request's, and with an org-wide token `team_id` picks where a call acts."""
+"""A Slack client made from another with a workspace's own token: it reaches Slack as the other does (its kind, so
+its kept connections, its address, timeout, TLS context and proxy) and nothing more. Not its `team_id` nor its
+headers, which can name a workspace: Bolt's client for a request carries that request's, and with an org-wide token
+`team_id` picks where a call acts."""
 
 from slack_sdk import WebClient
 from slack_sdk.http_retry import RetryHandler
@@ -8,7 +9,7 @@ from slack_sdk.http_retry import RetryHandler
 
 def with_token(client: WebClient, token: str | None, retry_handlers: list[RetryHandler] | None = None) -> WebClient:
     """`client`'s retries unless others are given."""
-    return WebClient(
+    return type(client)(
         token=token,
         base_url=client.base_url,
         timeout=client.timeout,

@@ -126,16 +126,16 @@ def token_workspace() -> tuple[str, str] | None:
     token = os.environ.get("SLACK_BOT_TOKEN", "").strip()
     if not token:
         return None
-    from slack_sdk import WebClient
     from slack_sdk.errors import SlackApiError, SlackClientError
 
+    from bot.slack_pool import PooledWebClient
     from bot.slack_tls import slack_tls
 
     api_url = os.environ.get("SLACK_API_URL", "").strip() or DEFAULT_SLACK_API_URL
     api_url = api_url if api_url.endswith("/") else api_url + "/"
     try:
         with web_client_errors_silenced():
-            identity = WebClient(token=token, base_url=api_url, ssl=slack_tls()).auth_test()
+            identity = PooledWebClient(token=token, base_url=api_url, ssl=slack_tls()).auth_test()
     except SlackApiError as error:
         raise auth_test_failed(api_url, error, error.response.status_code, error.response.get("error")) from None
     except (SlackClientError, OSError) as error:

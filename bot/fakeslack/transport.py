@@ -1,7 +1,10 @@
 """The fake Slack's HTTP side: `/api/<method>`, upload URLs and response URLs, on a threaded server on 127.0.0.1."""
 
 import base64
+import contextlib
 import json
+import socket
+import threading
 import time
 from email.parser import BytesParser
 from email.policy import HTTP
@@ -22,11 +25,39 @@ RESPOND_PATH = "/respond/"
 JSON_FIELDS = ("blocks", "attachments", "view", "files")
 
 
+class _Server(ThreadingHTTPServer):
+    """Closing, it hangs up the connections clients keep open, as a Slack gone away would: their threads end, and
+    no client sends its next call to this server's state through a connection kept to a port another took since."""
+
+    daemon_threads = True
+
+    def __init__(self, state: SlackState) -> None:
+        super().__init__(("127.0.0.1", 0), _handler_for(state))
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._open_lock:
+            self._open.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._open_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def server_close(self) -> None:
+        super().server_close()
+        with self._open_lock:
+            still_open = list(self._open)
+        for connection in still_open:
+            with contextlib.suppress(OSError):  # closed by the client meanwhile
+                connection.shutdown(socket.SHUT_RDWR)
+
+
 def make_http_server(state: SlackState) -> ThreadingHTTPServer:
     """A server on a free port of 127.0.0.1; the caller runs `serve_forever` and sets `state.base_url`."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(state))
-    server.daemon_threads = True
-    return server
+    return _Server(state)
 
 
 def parse_body(content_type: str, raw: bytes) -> dict[str, Any]:
@@ -72,6 +103,9 @@ def _basic(headers: Any) -> dict[str, str]:
 def _handler_for(state: SlackState) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True
+        """The body, written after the headers, goes at once: on a connection the client keeps open, Nagle's algorithm
+        would hold it until the client acknowledged the headers, which it delays (40 ms on Linux) waiting for more."""
 
         def log_message(self, *_args: Any) -> None:
             return

@@ -2,6 +2,7 @@
 
 from slack_sdk import WebClient
 
+from bot.slack_pool import PooledWebClient
 from bot.slack_tls import slack_tls
 from handlers.derived_clients import with_token
 
@@ -21,3 +22,9 @@ def test_a_client_made_for_another_workspace_keeps_the_way_to_slack_and_drops_th
     )
     assert "team_id" not in other.default_params
     assert "T0FIRST" not in str(other.headers)
+
+
+def test_a_client_made_from_one_keeping_its_connections_keeps_them_too() -> None:
+    requests_own = PooledWebClient(token="xoxb-first", base_url="https://slack.example/api/", ssl=slack_tls())
+
+    assert isinstance(with_token(requests_own, "xoxb-second"), PooledWebClient)
