@@ -55,7 +55,17 @@ def named_reference(text: str) -> str | None:
     label, after = named.group(1), text[named.end() :]
     number = reference_before(named.group(2), after, written=f"{label} ")
     refuse_spaced_reference(number, after, written=f"{label} {number}")
-    return f"{label.lower()} {number}"
+    return f"{_plain_label(label)} {number}"
+
+
+_TURKISH_I = str.maketrans({"\u0130": "i", "\u0131": "i"})
+
+
+def _plain_label(word: str) -> str:
+    """A label as stored: in lower-case ASCII. Read without case, a label also matches Turkish `İ` and `ı`
+    (`İNVOİCE 12`), which `.lower()` alone would keep, storing and showing `i̇nvoi̇ce 12` with stray dots; the other
+    letters that match an ASCII one (`ſ`, the Kelvin sign) are made plain by `as_read` before."""
+    return word.translate(_TURKISH_I).lower()
 
 
 WORD_APART = "\u2063"
@@ -107,7 +117,7 @@ def _numbers_a_thing(text: str, bare: re.Match[str]) -> bool:
     """`#12` after a word other than a reference's label (`item #12 20 left`, `seat #14 22 row`): that thing's number,
     the sentence's, as a date after it is."""
     before = text[: bare.start()].split()
-    return bool(before) and before[-1].isalpha() and before[-1].lower() not in REFERENCE_LABELS
+    return bool(before) and before[-1].isalpha() and _plain_label(before[-1]) not in REFERENCE_LABELS
 
 
 def _enough(number: str) -> bool:

@@ -385,3 +385,17 @@ def test_many_emoji_or_dashes_before_a_reward_are_read_in_one_pass(typed: str) -
     split_reward(RewardPolicy(), typed)
 
     assert time.perf_counter() - started < 2  # hundreds of thousands of characters, read once
+
+
+@pytest.mark.parametrize(
+    ("typed", "reference"),
+    [
+        ("20 İNVOİCE 12 missing", "invoice 12"),
+        ("20 ınvoice 12 missing", "invoice 12"),
+        ("20 caſe 5521 sorted", "case 5521"),
+        ("20 boo\u212aing 4471 cancelled", "booking 4471"),
+        ("20 ORDER 1234 late", "order 1234"),
+    ],
+)
+def test_a_label_typed_with_a_letter_read_as_an_ascii_one_is_stored_in_plain_ascii(typed: str, reference: str) -> None:
+    assert read(REFUND, typed)[1] == reference

@@ -85,5 +85,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """The keys stay as they are, as the earlier migrations of keys leave theirs: only a reference this rule reads anew
-    (with `ß`, a final `ς` or a Turkish `ı`) is keyed apart from the fixes logged for it after going down, as it was
-    from the same reference typed in the other case."""
+    is keyed apart from the fixes logged for it after going down, as it was from the same reference typed in the other
+    case. Those are the references with a letter whose full case folding differs from lower-casing: `ß`, a final
+    `ς`, a Turkish `ı`, Greek letters with an iota below (`ᾳ` is `ai`), old Cyrillic letter forms (`ᲂ` is `о`), and
+    every Cherokee letter (keyed by its capital, `Ꭰ`, where lower-casing gave the small `ꭰ`)."""
