@@ -58,12 +58,6 @@ _UNANSWERED = select(
     .scalar_subquery()
 )
 NO_ROUND_OPEN = "There is no pulse poll open right now. The next round will come to you in a DM."
-QUESTION_CLOSED = (
-    "That pulse question can no longer be answered or changed: its round has closed, or it is not one asked of you. "
-    "Nothing changed."
-)
-"""Said alike of a question id missing, of another workspace's, and (on *Change*) of a closed round's: question ids are
-counted up across an install's workspaces, so telling them apart would tell how many there are."""
 
 
 @dataclass(frozen=True)
@@ -104,13 +98,12 @@ def my_round_asking(
     session: Session, *, workspace: Workspace, employee: Employee, question_id: int, now: datetime
 ) -> MyRound:
     """`my_round` of the round that asked this question: *Change* in an older round's message says that round has
-    closed (`QUESTION_CLOSED`), rather than turning the message into the round open now."""
+    closed, rather than turning the message into the round open now."""
     directory.require_member(employee)
     pulse_round = session.scalar(_ROUND_ASKING, {"question_id": question_id, "workspace_id": workspace.id})
-    if pulse_round is None or not _is_open(pulse_round, now):
-        raise question_not_here(
-            session, workspace=workspace, employee=employee, question_id=question_id, now=now, otherwise=QUESTION_CLOSED
-        )
+    if pulse_round is None:
+        raise question_not_here(session, workspace=workspace, employee=employee, question_id=question_id, now=now)
+    _check_open(pulse_round, now)
     _check_asked(session, pulse_round, employee, now)
     return _mine(session, pulse_round, employee)
 
@@ -154,9 +147,9 @@ def _round_for_answer(
         else session.scalar(_ROUND_HERE, {"round_id": round_id, "workspace_id": workspace.id})
     )
     if pulse_round is None:
-        raise round_not_here(
-            session, workspace=workspace, employee=employee, round_id=round_id, now=now, otherwise=NO_ROUND_OPEN
-        )
+        if round_id is None:
+            raise NotFound(NO_ROUND_OPEN)
+        raise round_not_here(session, workspace=workspace, employee=employee, round_id=round_id, now=now)
     _check_open(pulse_round, now)
     _check_asked(session, pulse_round, employee, now)
     return pulse_round
@@ -176,14 +169,10 @@ def round_taking_comments(
     return _round_for_answer(session, workspace, employee, round_id, now)
 
 
-def _is_open(pulse_round: PulseRound, now: datetime) -> bool:
+def _check_open(pulse_round: PulseRound, now: datetime) -> None:
     """Open and not past its end: the tick that seals a round at its end comes up to a minute later (more after a
     restart), and the round takes nothing meanwhile."""
-    return pulse_round.status == "open" and now < pulse_round.closes_at
-
-
-def _check_open(pulse_round: PulseRound, now: datetime) -> None:
-    if not _is_open(pulse_round, now):
+    if pulse_round.status != "open" or now >= pulse_round.closes_at:
         raise AlreadyDone(
             f"Pulse round {pulse_round.number} has closed, so its answers and comments can't change any more. Thanks!"
         )
@@ -202,9 +191,7 @@ def record_answer(
     values = {"question_id": question_id, "workspace_id": workspace.id}
     pulse_round = session.execute(_ROUND_OF_QUESTION, values).unique().scalar_one_or_none()
     if pulse_round is None:
-        raise question_not_here(
-            session, workspace=workspace, employee=employee, question_id=question_id, now=now, otherwise=QUESTION_CLOSED
-        )
+        raise question_not_here(session, workspace=workspace, employee=employee, question_id=question_id, now=now)
     question = next(asked for asked in pulse_round.questions if asked.id == question_id)
     _check_open(pulse_round, now)
     if not question.scale_min <= value <= question.scale_max:

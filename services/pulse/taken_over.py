@@ -1,7 +1,7 @@
-"""An answer or comment to a pulse round a workspace's own directory held when the org's org-wide install took the
-workspace over: that round takes nothing more (it stays with the stopped directory, its results there), and the person
-is pointed at the org's round, the one that counts now. A round or question of no such workspace is told of as the
-caller says. Read-only."""
+"""A pulse question or round a click names that is not one of the clicker's workspace. One a workspace's own directory
+held when the org's org-wide install took the workspace over takes nothing more (it stays with the stopped directory,
+its results there), and the person is pointed at the org's round, the one that counts now. Any other id is missing or
+another workspace's, and the two are told alike. Read-only."""
 
 from datetime import datetime
 
@@ -12,30 +12,40 @@ from models import Employee, PulseQuestion, PulseReceipt, PulseRound, Workspace
 from services import org_takeover
 from services.errors import NotFound
 
+NOT_YOUR_QUESTION = "That pulse question isn't one you can answer or change. Nothing changed."
+NOT_YOUR_ROUND = "That pulse round isn't one you can comment on. Nothing changed."
+"""Said alike of an id missing and of another workspace's: ids are counted up across an install's workspaces, so
+telling the two apart would tell how many questions or rounds other workspaces have."""
+
 
 def round_not_here(
-    session: Session, *, workspace: Workspace, employee: Employee, round_id: int | None, now: datetime, otherwise: str
+    session: Session, *, workspace: Workspace, employee: Employee, round_id: int, now: datetime
 ) -> NotFound:
-    """What to tell someone answering round `round_id`, not one open in their workspace (`workspace`): of a workspace
-    the org took over, that it takes nothing more; `otherwise` else (also when they named no round)."""
-    left = None if round_id is None else org_takeover.left_behind(session, PulseRound, round_id, workspace.id)
+    """What to tell someone answering or commenting in round `round_id`, not one of their workspace (`workspace`)."""
+    return _left_behind(session, workspace, employee, round_id, now) or NotFound(NOT_YOUR_ROUND)
+
+
+def question_not_here(
+    session: Session, *, workspace: Workspace, employee: Employee, question_id: int, now: datetime
+) -> NotFound:
+    """What to tell someone answering or changing question `question_id`, not one of their workspace."""
+    round_id = session.scalar(select(PulseQuestion.round_id).where(PulseQuestion.id == question_id))
+    left = None if round_id is None else _left_behind(session, workspace, employee, round_id, now)
+    return left or NotFound(NOT_YOUR_QUESTION)
+
+
+def _left_behind(
+    session: Session, workspace: Workspace, employee: Employee, round_id: int, now: datetime
+) -> NotFound | None:
+    """Of a round of a workspace the org (`workspace`) took over, that it takes nothing more; None of any other."""
+    left = org_takeover.left_behind(session, PulseRound, round_id, workspace.id)
     if left is None:
-        return NotFound(otherwise)
+        return None
     said = (
         f"Pulse round {left.number} was opened before your org's Latitude took this workspace over. It stays with the "
         "workspace's own Latitude, which has stopped, so it takes no more answers or comments, and nothing changed."
     )
     return NotFound(f"{said} {_the_orgs_round(session, workspace, employee, now)}")
-
-
-def question_not_here(
-    session: Session, *, workspace: Workspace, employee: Employee, question_id: int, now: datetime, otherwise: str
-) -> NotFound:
-    """`round_not_here` of the round that asked question `question_id`."""
-    round_id = session.scalar(select(PulseQuestion.round_id).where(PulseQuestion.id == question_id))
-    return round_not_here(
-        session, workspace=workspace, employee=employee, round_id=round_id, now=now, otherwise=otherwise
-    )
 
 
 def _the_orgs_round(session: Session, org: Workspace, employee: Employee, now: datetime) -> str:

@@ -172,15 +172,16 @@ def dismiss_proposal(
 def open_proposal(
     session: Session, *, workspace: Workspace, proposal_id: int, hr: Employee, verb: str
 ) -> BoundaryProposal:
-    """The proposal, locked until the caller commits, if HR may still apply or dismiss it; else a clear refusal."""
+    """The proposal, locked until the caller commits, if HR may still apply or dismiss it; else a clear refusal. Only
+    a proposal of their workspace is locked: a click forged with another workspace's id never holds up its HR."""
     _require_hr(hr)
     proposal = session.scalar(
         select(BoundaryProposal)
-        .where(BoundaryProposal.id == proposal_id)
+        .where(BoundaryProposal.id == proposal_id, BoundaryProposal.workspace_id == workspace.id)
         .with_for_update(of=BoundaryProposal.__table__)
     )
     _require_hr(as_now(session, hr))  # the proposal is locked: who they are now is what they may do
-    if proposal is None or proposal.workspace_id != workspace.id or proposal.kind != "raise":
+    if proposal is None or proposal.kind != "raise":
         raise NotFound(f"There is no boundary proposal #{proposal_id} to {verb} here.")
     if proposal.status == "applied":
         who = directory.name_of(proposal.applied_by) if proposal.applied_by else "someone"

@@ -1,17 +1,21 @@
-"""A click forged with another workspace's request, nomination or reward grant id never locks that row: ids are counted
-up across an install's workspaces, so anyone could otherwise hold up another workspace's approver, however briefly."""
+"""A click forged with another workspace's request, nomination, reward grant or boundary proposal id never locks that
+row: ids are counted up across an install's workspaces, so anyone could otherwise hold up another workspace's approver,
+however briefly."""
 
+import dataclasses
 from collections.abc import Iterator
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
 
 from bot.fakeslack import Call, SlackDriver
+from handlers.blocks import boundary_proposals as proposal_blocks
 from handlers.blocks import nominations as nomination_blocks
 from handlers.blocks import resolutions as resolution_blocks
 from handlers.blocks import rewards as reward_blocks
 from handlers.jobs.drain_outbox import drain_outbox
-from models import Nomination, Resolution, RewardGrant
+from models import BoundaryProposal, Nomination, PolicyVersion, Resolution, RewardGrant, Workspace
 from services import request_viewers
 from tests.conftest import RunningBot, StartBot
 from tests.e2e.test_installs import with_installs
@@ -89,3 +93,45 @@ def test_a_grants_fulfil_forged_from_another_workspace_is_refused_at_once_while_
     assert said == [f":warning: There is no reward grant #{grant_id} here."], said
     with bot.sessions() as session:
         assert session.scalars(select(RewardGrant.fulfilled_at)).all() == [None]
+
+
+@pytest.mark.parametrize("button, verb", [(proposal_blocks.APPLY, "apply"), (proposal_blocks.DISMISS, "dismiss")])
+def test_a_boundary_proposals_click_forged_from_another_workspace_is_refused_at_once_while_it_is_locked(
+    impatient_bot: RunningBot, button: str, verb: str
+) -> None:
+    """A proposal to raise South's refund limit waits for HR. Gia, HR in both workspaces, forges Apply or Dismiss
+    through North with its id while South's HR holds it: she is told there is none here, without waiting."""
+    bot = impatient_bot
+    north = install_in_the_org(bot, "T0NORTH", NORTH_ORG)
+    south = install_in_the_org(bot, "T0SOUTH", SOUTH_ORG)
+    proposal = proposed_in_south(bot)
+    dm = waiting_in_south(bot, south, Nomination, "W0HR")
+    # The proposal's buttons on a DM of hers, as one signing a payload by hand sends them.
+    forged = dataclasses.replace(dm, args={**dm.args, "blocks": proposal_blocks.proposal_message(proposal, "USD", ())})
+    bot.slack.reset()
+
+    with bot.runtime.engine.connect() as holder:
+        holder.execute(select(BoundaryProposal.id).with_for_update())
+        north.click("W0HR", forged, button, forged=True)
+        holder.rollback()
+
+    said = [call.text for call in bot.slack.calls("response_url")]
+    assert said == [f":warning: There is no boundary proposal #{proposal.id} to {verb} here."], said
+    with bot.sessions() as session:
+        assert session.scalars(select(BoundaryProposal.status)).all() == ["proposed"]
+
+
+def proposed_in_south(bot: RunningBot) -> BoundaryProposal:
+    """A proposal to raise South's refund limit for agents from $50 to $85, as the monthly look stores it."""
+    evidence = {"over_limit": 10, "approved": 10, "declined": 0, "limit": "50", "approved_median": "75"}
+    with bot.sessions.begin() as session:
+        in_south = select(PolicyVersion).join(Workspace).where(Workspace.slack_team_id == "T0SOUTH")
+        basis = session.scalars(in_south.order_by(PolicyVersion.number.desc())).first()
+        assert basis is not None
+        proposal = BoundaryProposal(
+            workspace_id=basis.workspace_id, month="2026-03", profile="agent", category="refund", kind="raise",
+            basis_version_id=basis.id, current_limit=Decimal(50), proposed_limit=Decimal(85), evidence=evidence,
+            status="proposed", created_at=bot.clock.now(),
+        )  # fmt: skip
+        session.add(proposal)
+    return proposal
