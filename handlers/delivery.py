@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from handlers import channel_refusals, digest_chart, messages_tab, notifications
 from handlers.deps import Deps, InstallGone
 from handlers.derived_clients import with_token
-from handlers.slack_answers import slack_says
+from handlers.slack_answers import home_finds_nobody, slack_says
 from models import Workspace
 from models.engine import once_more_if_cut
 from services import outbox, workspaces
@@ -252,8 +252,10 @@ def _refused(delivery: Claimed, error: SlackApiError, *, sealed: bool = False) -
         where = "a sealed delivery" if sealed else f"delivery {logged_key(delivery)}"
         log.info("%s: Slack refused it, the Messages tab is off: dropped", where)
         return SendOutcome(ok=False, error=code, permanent=True)
-    if code == HOME_TAB_OFF and delivery.method == PUBLISH:  # warned once a drain (handlers/jobs/drain_outbox.py)
-        return SendOutcome(ok=False, error=code, permanent=True)
+    if delivery.method == PUBLISH and (
+        code == HOME_TAB_OFF or home_finds_nobody(response, f"delivery {logged_key(delivery)}")
+    ):
+        return SendOutcome(ok=False, error=code, permanent=True)  # the Home tab off: warned once a drain (drain_outbox)
     permanent = response.status_code < 500 and code not in TRANSIENT_ERRORS
     if permanent and sealed:
         return _refused_to_someone_anonymous(delivery, code)

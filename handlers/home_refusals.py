@@ -1,13 +1,13 @@
 """A Home Slack refuses for good when someone opens the tab: one log line saying why, and the listener goes on.
 
 `views.publish` is refused for good when the app's Home tab is off (`not_enabled`), when the Home breaks a Block Kit
-rule (`invalid_blocks`, ours to fix: Slack names the block), or when the person is not there (`user_not_found`,
-`not_found`): https://docs.slack.dev/reference/methods/views.publish#errors. Publishing it again changes nothing
-and the person keeps the Home they had, so nothing is retried and nobody is shown an apology for an event they
-did not send; a rate limit, an outage or a refused token is the caller's to handle. The background sender's Homes
-refused so tell the workspace's Home tab is off: remembered, so that none is queued there until someone opens it or
-Slack takes one of them (services/home_tab.py). The Homes the sender drops unsent meanwhile (`NOT_SENT`) are not
-Slack's answer, and tell nothing.
+rule (`invalid_blocks`, ours to fix: Slack names the block), or when the person is not there (`invalid_arguments`,
+"invalid `user_id`": handlers/slack_answers.py): https://docs.slack.dev/reference/methods/views.publish. Publishing it
+again changes nothing and the person keeps the Home they had, so nothing is retried and nobody is shown an apology for
+an event they did not send; a rate limit, an outage or a refused token is the caller's to handle. The background
+sender's Homes refused so tell the workspace's Home tab is off: remembered, so that none is queued there until someone
+opens it or Slack takes one of them (services/home_tab.py). The Homes the sender drops unsent meanwhile (`NOT_SENT`) are
+not Slack's answer, and tell nothing.
 """
 
 import logging
@@ -17,7 +17,7 @@ from slack_sdk.web import SlackResponse
 from sqlalchemy.orm import Session
 
 from handlers.delivery import HOME_TAB_OFF, PUBLISH, TOKEN_REFUSED, TRANSIENT_ERRORS
-from handlers.slack_answers import slack_says
+from handlers.slack_answers import home_finds_nobody, slack_says
 from models import Employee, Workspace
 from services import home_tab
 from services.outbox import Claimed, SendOutcome
@@ -27,7 +27,6 @@ log = logging.getLogger(__name__)
 TAB_OFF = HOME_TAB_OFF
 NOT_SENT = "not_sent_home_tab_off"
 """The error of a Home the background sender dropped unsent: Slack refused another in its workspace in this drain."""
-PERSON_GONE = frozenset({"user_not_found", "not_found"})
 TAB_OFF_SAID = (
     "a Home was not published: the Slack app's Home tab is off (views.publish: not_enabled); turn it on under "
     "App Home in the app's settings, as manifest.yml has it (home_tab_enabled: true)"
@@ -41,9 +40,7 @@ def refused_for_good(response: SlackResponse) -> bool:
         return False
     if code == TAB_OFF:
         log.warning(TAB_OFF_SAID)
-    elif code in PERSON_GONE:
-        log.info("a Home was not published: Slack does not find the person (%s)", code)
-    else:
+    elif not home_finds_nobody(response, "a Home"):
         log.error("a Home was not published: Slack refused it for good: %s%s", code, slack_says(response))
     return True
 

@@ -68,8 +68,14 @@ def reach_problem(state: SlackState, name: str, args: Args, grant: Grant | None)
                 owner = grant.enterprise_id if grant.org_wide else grant.team_id
                 state.reject(name, [f"the token of {owner} used for {strangers[0]}, who is not there"])
             if strangers:
-                return {"ok": False, "error": "channel_not_found" if key.startswith("channel") else "user_not_found"}
+                return _not_found(name, key)
     return None
+
+
+def _not_found(name: str, key: str) -> Answer:
+    if name == "views.publish":
+        return invalid_user_id()
+    return {"ok": False, "error": "channel_not_found" if key.startswith("channel") else "user_not_found"}
 
 
 NAMING_PEOPLE = {
@@ -83,20 +89,39 @@ NAMING_PEOPLE = {
 """Where a call may name a person, or the DM with one, to post to."""
 UNKNOWN_PERSON_ERRORS = {"conversations.open": "user_not_found", "files.completeUploadExternal": "invalid_channel"}
 """Slack's error for such a call where it is not `channel_not_found` (each method's documented list)."""
+INVALID_USER_ID = "invalid `user_id`"
+"""What views.publish says (`invalid_arguments`) of a `user_id` that is nobody Slack knows. The errors table of its
+reference names no error for that (no `user_not_found`); the closest it documents is its "Common error response",
+this one, "before getting to any possible validation errors" (https://docs.slack.dev/reference/methods/views.publish,
+as https://api.slack.com/methods/views.publish had it)."""
+
+
+def invalid_user_id() -> Answer:
+    return {"ok": False, "error": "invalid_arguments", "response_metadata": {"messages": [INVALID_USER_ID]}}
 
 
 def unknown_problem(state: SlackState, name: str, args: Args) -> Answer | None:
-    """Slack's answer to a call naming a person it does not know, or the DM with one (`destinations`); recorded, for
-    it is a bug: of the bot, or of a test that never added the person to the workspace. A file's ids are judged by
-    their form first (`upload_problem`)."""
+    """Slack's answer to a call naming a person it does not know, or the DM with one (`destinations`), or publishing
+    their Home; recorded, for it is a bug: of the bot, or of a test that never added the person to the workspace. A
+    file's ids are judged by their form first (`upload_problem`)."""
     if name == "files.completeUploadExternal" and upload_problem(args) is not None:
         return None
+    if name == "views.publish":
+        return _unknown_home_reader(state, str(args.get("user_id") or ""))
     for key in NAMING_PEOPLE.get(name, ()):
         for named in str(args.get(key) or "").split(",") if key in LISTS else [str(args.get(key) or "")]:
             if unknown_person(state.users, named.strip()):
                 state.reject(name, [f"{named.strip()} is nobody the workspace knows"])
                 return {"ok": False, "error": UNKNOWN_PERSON_ERRORS.get(name, "channel_not_found")}
     return None
+
+
+def _unknown_home_reader(state: SlackState, user_id: str) -> Answer | None:
+    """A Home is published for a person by their user id, never a DM's id: anyone else is refused, and recorded."""
+    if user_id in state.users:
+        return None
+    state.reject("views.publish", [f"{user_id or 'no user_id'} is nobody the workspace knows"])
+    return invalid_user_id()
 
 
 def channel_problem(state: SlackState, name: str, args: Args, grant: Grant | None) -> Answer | None:

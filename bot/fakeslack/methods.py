@@ -22,7 +22,7 @@ from bot.fakeslack.blockkit import posted_problems
 from bot.fakeslack.destinations import names_a_conversation, posted_to
 from bot.fakeslack.faults import HANG_UP, Fault
 from bot.fakeslack.installs import Grant
-from bot.fakeslack.org_directory import auth_teams_list, users_list
+from bot.fakeslack.org_directory import auth_teams_list, users_by_email, users_list
 from bot.fakeslack.state import BOT_USER_ID, Call, SlackState, dm_channel
 
 Args = dict[str, Any]
@@ -30,7 +30,7 @@ Answer = dict[str, Any]
 Method = Callable[[SlackState, Args], Answer]
 
 METHODS: dict[str, Method] = {}
-ORG_DIRECTORY = {"auth.teams.list": auth_teams_list, "users.list": users_list}
+ORG_DIRECTORY = {"auth.teams.list": auth_teams_list, "users.list": users_list, "users.lookupByEmail": users_by_email}
 """Methods whose answer depends on what the token reaches."""
 
 
@@ -231,17 +231,10 @@ def conversations_open(state: SlackState, args: Args) -> Answer:
 # -- users ----------------------------------------------------------------------------------
 @method("users.info")
 def users_info(state: SlackState, args: Args) -> Answer:
-    """People the token reaches (`access`: Slack Connect strangers too); anyone else is `user_not_found`."""
+    """People the token reaches (`access`: Slack Connect strangers too); anyone else is `user_not_found`, "Value
+    passed for `user` was invalid" (https://docs.slack.dev/reference/methods/users.info#errors)."""
     user = state.users.get(str(args.get("user")))
     return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
-
-
-@method("users.lookupByEmail")
-def users_lookup_by_email(state: SlackState, args: Args) -> Answer:
-    for user in state.users.values():
-        if user["profile"].get("email") == args.get("email"):
-            return {"ok": True, "user": user}
-    return {"ok": False, "error": "users_not_found"}
 
 
 # -- Socket Mode ----------------------------------------------------------------------------

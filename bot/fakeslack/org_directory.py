@@ -1,6 +1,7 @@
 """What an org-wide install can list of its Grid org: the workspaces it reaches (`auth.teams.list`) and the people of
-one of them (`users.list`, which an org-wide token must give a `team_id`). Slack stops listing a workspace removed
-from the install (`team_access_revoked`): https://docs.slack.dev/reference/methods/auth.teams.list,
+one of them (`users.list`, which an org-wide token must give a `team_id`); what any install finds by email
+(`users.lookupByEmail`): someone it reaches. Slack stops listing a workspace removed from the install
+(`team_access_revoked`): https://docs.slack.dev/reference/methods/auth.teams.list,
 https://docs.slack.dev/reference/methods/users.list
 
 A workspace's listing shows its own view of each person: someone an org admin removed from it (`admin.users.remove`)
@@ -46,6 +47,18 @@ def users_list(state: SlackState, grant: Grant | None, args: dict[str, Any]) -> 
         elif team in state.removed_from.get(user_id, ()):
             members.append({**user, "deleted": True})  # as that workspace shows them
     return _page(members, "members", args)
+
+
+def users_by_email(state: SlackState, grant: Grant | None, args: dict[str, Any]) -> Answer:
+    """The person of the token's workspaces (`access`) whose profile has the email: "An email address belonging to
+    a user in the workspace", anyone else `users_not_found` (https://docs.slack.dev/reference/methods/users.lookupByEmail):
+    not someone of another workspace, nor, for no email at all, someone whose profile shows none."""
+    assert grant is not None
+    email = str(args.get("email") or "")
+    for user in state.users.values():
+        if email and user["profile"].get("email") == email and state.installs.reaches(grant, user):
+            return {"ok": True, "user": user}
+    return {"ok": False, "error": "users_not_found"}
 
 
 def _page(items: list[Any], key: str, args: dict[str, Any]) -> Answer:

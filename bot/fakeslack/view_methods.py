@@ -48,10 +48,9 @@ def views_push(state: SlackState, args: Args) -> Answer:
 @method("views.publish")
 def views_publish(state: SlackState, args: Args) -> Answer:
     """The published Home comes back in the person's next `app_home_opened` (https://api.slack.com/events/app_home_opened).
-    A `hash` that is not the Home's current one is refused (https://docs.slack.dev/reference/methods/views.publish)."""
-    user = str(args.get("user_id") or "")
-    if not user:
-        return {"ok": False, "error": "user_not_found"}
+    A `hash` that is not the Home's current one is refused (https://docs.slack.dev/reference/methods/views.publish);
+    a `user_id` of nobody the workspace has was refused before (`access.INVALID_USER_ID`)."""
+    user = str(args["user_id"])
     return state.publish_home(user, args.get("hash"), lambda: _view(state, args, "views.publish", owner=user))
 
 

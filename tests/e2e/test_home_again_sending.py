@@ -16,8 +16,8 @@ from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
 from models import Delivery, Employee
 from services import directory, outbox
 from services.outbox_keys import HOME_AGAIN
-from tests.conftest import RunningBot
-from tests.helpers import load_org_and_policy
+from tests.conftest import FIXTURES, RunningBot
+from tests.helpers import load_org, load_org_and_policy
 
 HELLO = {"channel": "U0AGENT1", "text": "hello once"}
 
@@ -73,6 +73,34 @@ def test_a_home_that_cannot_be_rendered_waits_alone_and_the_dms_of_its_batch_go_
     assert bot.slack.state.home_view("U0MGR1") is not None
     [home] = homes_queued(bot)
     assert home.status == "sent"
+
+
+def test_a_home_for_someone_slack_does_not_know_is_dropped_in_one_info_line_and_its_batch_goes(
+    bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The org file names a Slack id Slack has nobody of (mistyped, or the account is gone): Slack refuses their Home
+    for good (`invalid_arguments`, "invalid `user_id`"). It is dropped, said once, at info: no error line, no retry."""
+    typo = "U0TYPO,Tia Typo,Support East,frontline,U0MGR1,tia@example.com,America/New_York,\n"
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    load_org(bot.sessions, bot.clock.now(), (FIXTURES / "org.csv").read_text() + typo)
+    queue_dm_and_homes(bot, "U0MGR1", "U0TYPO")
+
+    with caplog.at_level(logging.INFO):
+        drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+        bot.clock.advance(timedelta(hours=2))
+        drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+
+    said = [record for record in caplog.records if "Slack does not find the person" in record.message]
+    assert [(record.levelno, "U0TYPO" in record.message) for record in said] == [(logging.INFO, True)]
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+    assert {str(home.payload["user_id"]): home.status for home in homes_queued(bot)} == {
+        "U0MGR1": "sent",
+        "U0TYPO": "failed",
+    }
+    assert bot.slack.state.home_view("U0MGR1") is not None
+    assert [call.text for call in bot.slack.messages_to("U0AGENT1")] == ["hello once"]
+    assert bot.slack.violations == ["views.publish: U0TYPO is nobody the workspace knows"]
+    bot.slack.violations.clear()  # the refusal this test is about
 
 
 def test_a_home_that_never_renders_is_given_up_after_its_tries(bot: RunningBot) -> None:

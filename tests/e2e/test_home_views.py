@@ -213,7 +213,7 @@ def test_a_home_queued_during_a_pulse_round_is_gone_from_the_database_once_the_r
     [
         ({"error": "invalid_blocks", "messages": ("[ERROR] must be less than 3001 characters",)}, "must be less than"),
         (None, "the Slack app's Home tab is off"),
-        ({"error": "user_not_found"}, "Slack does not find the person"),
+        ({"error": "invalid_arguments", "messages": ("invalid `user_id`",)}, "Slack does not find the person"),
     ],
 )
 def test_a_home_slack_refuses_for_good_when_opened_is_logged_in_one_line_and_not_retried(

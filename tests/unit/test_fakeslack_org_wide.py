@@ -1,6 +1,7 @@
 """An org-wide install in the Slack stand-in reaches only the workspaces an org admin added it to and Slack has not
 removed it from since: Slack adds it to none by itself (`team_access_granted` tells of each addition)."""
 
+import json
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -56,6 +57,9 @@ def test_an_org_wide_install_reaches_the_workspaces_added_to_it_until_slack_remo
     assert org.chat_postMessage(channel="W0NIA", text="hi")["ok"]
     assert error_of(org, "users.list", team_id="T0SOUTH") == "team_access_not_granted"
     assert error_of(org, "chat.postMessage", channel="W0SAM", text="hi") == "channel_not_found"
+    home = json.dumps({"type": "home", "blocks": []})
+    assert org.views_publish(user_id="W0NIA", view=home)["ok"]
+    assert error_of(org, "views.publish", user_id="W0SAM", view=home) == "invalid_arguments"
 
 
 def test_an_org_wide_token_must_name_the_workspace_it_lists(slack: FakeSlack, org: WebClient) -> None:

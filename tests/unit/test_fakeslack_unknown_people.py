@@ -1,11 +1,12 @@
 """The stand-in knows only the people added to its workspace, as Slack knows only its own: a message, an ephemeral
-message, a changed message, a DM opened or a file shared with anyone else finds nobody, and the call is recorded as
-one real Slack refuses. A renewed token is answered in the shape of an install."""
+message, a changed message, a DM opened, a file shared or a Home published with anyone else finds nobody, and the
+call is recorded as one real Slack refuses. A renewed token is answered in the shape of an install."""
 
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.fakeslack import FakeSlack
 from bot.fakeslack.installs import CLIENT_ID, CLIENT_SECRET, Installer, Installs
@@ -84,6 +85,38 @@ def test_an_ephemeral_message_is_for_a_member_of_a_conversation_slack_finds(
     shown = client.chat_postEphemeral(channel="#general", user="U0SAM", text="hi")
     assert slack.state.find_ephemeral("C0GENERAL", shown["message_ts"]) is not None, "a channel by its name"
     assert len(slack.violations) == 3, "each naming someone Slack does not know"
+
+
+@pytest.mark.parametrize("user_id", ["U0GHOST", "W0GHOST", "D0LEE", ""])
+def test_no_home_is_published_for_someone_slack_does_not_know(
+    slack: FakeSlack, client: WebClient, user_id: str
+) -> None:
+    """views.publish's errors list names nothing for it; Slack answers its "Common error response", `invalid_arguments`
+    saying "invalid `user_id`" (https://docs.slack.dev/reference/methods/views.publish). A DM's id is no user id."""
+    home = {"type": "home", "blocks": []}
+
+    with pytest.raises(SlackApiError) as raised:
+        client.views_publish(user_id=user_id, view=home)
+
+    assert raised.value.response["error"] == "invalid_arguments"
+    assert raised.value.response["response_metadata"]["messages"] == ["invalid `user_id`"]
+    assert slack.violations == [f"views.publish: {user_id or 'no user_id'} is nobody the workspace knows"]
+    assert slack.calls("views.publish") == [] and slack.state.home_view("U0LEE") is None
+    assert client.views_publish(user_id="U0LEE", view=home)["ok"]
+
+
+def test_a_lookup_by_email_finds_only_someone_of_the_workspace_with_that_email(
+    slack: FakeSlack, client: WebClient
+) -> None:
+    """users.lookupByEmail takes "An email address belonging to a user in the workspace"; for anyone else it answers
+    `users_not_found` (https://docs.slack.dev/reference/methods/users.lookupByEmail): Lee's profile shows no email."""
+    slack.add_user("U0SAM", "Sam Agent", email="sam@example.com")
+    slack.add_user("U0NIA", "Nia North", email="nia@example.com", team_id="T0NORTH")
+
+    assert client.users_lookupByEmail(email="sam@example.com")["user"]["id"] == "U0SAM"
+    assert error_of(client.users_lookupByEmail, email="nia@example.com") == "users_not_found"
+    assert error_of(client.users_lookupByEmail, email="ghost@example.com") == "users_not_found"
+    assert error_of(client.users_lookupByEmail, email="") == "users_not_found"
 
 
 @pytest.mark.parametrize(

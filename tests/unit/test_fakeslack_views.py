@@ -15,8 +15,8 @@ from slack_sdk.errors import SlackApiError
 from bot.fakeslack import FakeSlack, SlackDriver
 from bot.fakeslack.blockkit import ack_problems
 from bot.fakeslack.payloads import view_state
-from tests.unit.fakeslack_fixtures import client, slack
-from tests.unit.test_fakeslack import error_of, modal, options, text
+from tests.unit.fakeslack_fixtures import client
+from tests.unit.test_fakeslack import error_of, modal, options, slack, text
 
 __all__ = ["client", "slack"]
 
@@ -117,13 +117,13 @@ def test_views_update_with_a_hash_that_is_no_longer_current_is_a_hash_conflict(
 
 def test_views_publish_over_a_home_no_longer_current_is_a_hash_conflict(slack: FakeSlack, client: WebClient) -> None:
     home = {"type": "home", "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "Hi"}}]}
-    first = client.views_publish(user_id="U0ANY", view=home)["view"]
-    second = client.views_publish(user_id="U0ANY", hash=first["hash"], view=home)["view"]
+    first = client.views_publish(user_id="U0LEE", view=home)["view"]
+    second = client.views_publish(user_id="U0LEE", hash=first["hash"], view=home)["view"]
 
     assert second["hash"] != first["hash"]
-    assert error_of(client.views_publish, user_id="U0ANY", hash=first["hash"], view=home) == "hash_conflict"
-    assert client.views_publish(user_id="U0ANY", hash=second["hash"], view=home)["ok"]
-    assert client.views_publish(user_id="U0ANY", view=home)["ok"], "without a hash, a publish always goes"
+    assert error_of(client.views_publish, user_id="U0LEE", hash=first["hash"], view=home) == "hash_conflict"
+    assert client.views_publish(user_id="U0LEE", hash=second["hash"], view=home)["ok"]
+    assert client.views_publish(user_id="U0LEE", view=home)["ok"], "without a hash, a publish always goes"
 
 
 @contextmanager
@@ -256,7 +256,7 @@ def test_a_view_of_another_type_than_its_method_takes_is_refused_as_slack_refuse
 ) -> None:
     home = {"type": "home", "blocks": []}
 
-    assert error_of(client.views_publish, user_id="U0ANY", view=modal()) == "invalid_arguments"
+    assert error_of(client.views_publish, user_id="U0LEE", view=modal()) == "invalid_arguments"
     assert error_of(client.views_open, trigger_id=slack.trigger_id(), view=home) == "invalid_arguments"
     assert (
         error_of(client.views_open, trigger_id=slack.trigger_id(), view={**modal(), "type": None})
@@ -265,7 +265,7 @@ def test_a_view_of_another_type_than_its_method_takes_is_refused_as_slack_refuse
     assert ack_problems(modal(), {"response_action": "update", "view": home}) == [
         "a view of type 'home' where Slack takes 'modal'"
     ]
-    assert client.views_publish(user_id="U0ANY", view=home)["ok"]
+    assert client.views_publish(user_id="U0LEE", view=home)["ok"]
 
 
 def test_an_ack_may_push_two_views_over_a_modal_and_a_third_is_refused(slack: FakeSlack, client: WebClient) -> None:
