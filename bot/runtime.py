@@ -82,6 +82,7 @@ class Runtime:
 
     def close(self) -> None:
         self.gate.close()
+        self.deps.sender_pool.close()
         self.leadership.release()
         if self.renewals is not None:
             self.renewals.close()

@@ -7,8 +7,9 @@ same request over a connection its thread kept from its last call to the same ad
 urllib would: a 2xx is returned as slack_sdk's own method returns it, anything else goes through urllib's own error
 chain (a redirect followed, an `HTTPError` raised with its headers and body), so slack_sdk's retry handlers see what
 they saw before. A connection is never shared between threads, and one is opened afresh when the kept one was
-closed by the server, has been idle too long, failed, or was answered with `Connection: close`. With a proxy set,
-the call goes through urllib as before.
+closed by the server, has been idle too long, failed, or was answered with `Connection: close`. The one failure a
+connection per call never met, the server closing a kept one just as a call goes out, fails the call's sending: it
+is sent once more on a new connection (`_exchange`). With a proxy set, the call goes through urllib as before.
 """
 
 import http.client
@@ -67,11 +68,11 @@ class KeptConnections:
         kept = self._mine()
         self._close_gone(kept)
         entry = kept.pop(origin, None)
-        connection = entry.connection if entry is not None else _new_connection(origin)
-        connection.timeout = timeout
-        if connection.sock is not None:
-            connection.sock.settimeout(timeout)
-        return connection
+        return self.fresh(origin, timeout) if entry is None else _timed(entry.connection, timeout)
+
+    def fresh(self, origin: Origin, timeout: float | None) -> http.client.HTTPConnection:
+        """A new connection to `origin`, not yet connected (it connects on first use)."""
+        return _timed(_new_connection(origin), timeout)
 
     def give_back(self, origin: Origin, connection: http.client.HTTPConnection) -> None:
         kept = self._mine()
@@ -98,6 +99,13 @@ class KeptConnections:
 
 
 PER_THREAD = KeptConnections()
+
+
+def _timed(connection: http.client.HTTPConnection, timeout: float | None) -> http.client.HTTPConnection:
+    connection.timeout = timeout
+    if connection.sock is not None:
+        connection.sock.settimeout(timeout)
+    return connection
 
 
 def _new_connection(origin: Origin) -> http.client.HTTPConnection:
@@ -137,18 +145,22 @@ class PooledWebClient(WebClient):
 
     def _exchange(self, req: urllib.request.Request) -> tuple[int, str, http.client.HTTPMessage, bytes]:
         """The request sent and its whole answer read; failing as urllib fails (an error while sending is wrapped
-        in a `URLError`), the connection then closed and forgotten."""
+        in a `URLError`), the connection then closed and forgotten. A kept connection whose sending fails (the
+        server closed it after `_dropped` looked) is replaced by a new one and the request sent once more: Slack
+        never had the whole request, so it cannot have acted on it (as Python's xmlrpc.client resends)."""
         origin: Origin = (req.type, req.host, self.ssl if req.type == "https" else None)
         connection = self.connections.take(origin, self.timeout)
+        reused = connection.sock is not None  # a new one connects as it sends
         try:
             try:
-                connection.request(
-                    req.get_method(),
-                    req.selector,
-                    req.data,  # type: ignore[arg-type]  # slack_sdk's body is bytes or None
-                    _headers(req),
-                    encode_chunked=req.has_header("Transfer-encoding"),
-                )
+                try:
+                    _send(connection, req)
+                except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
+                    if not reused:
+                        raise
+                    connection.close()
+                    connection = self.connections.fresh(origin, self.timeout)
+                    _send(connection, req)
             except OSError as error:
                 raise urllib.error.URLError(error) from error
             response = connection.getresponse()
@@ -156,10 +168,7 @@ class PooledWebClient(WebClient):
         except BaseException:
             connection.close()
             raise
-        if response.will_close:
-            connection.close()
-        else:
-            self.connections.give_back(origin, connection)
+        self.connections.give_back(origin, connection)  # closed already if the answer said `Connection: close`
         return response.status, response.reason, response.msg, body
 
     def _through_urllibs_errors(
@@ -173,15 +182,29 @@ class PooledWebClient(WebClient):
         return self._answer(followed.code, followed.headers, followed.read())
 
     def _answer(self, status: int, headers: http.client.HTTPMessage, body: bytes) -> dict[str, Any]:
-        """As slack_sdk's own method answers: a gzip file's bytes as they are, any other body decoded."""
+        """As slack_sdk's own method answers, and logs: a gzip file's bytes as they are, any other body decoded."""
         if headers.get_content_type() == "application/gzip":
+            self._log_answer(status, headers, "(binary)")
             return {"status": status, "headers": headers, "body": body}
         decoded = body.decode(headers.get_content_charset() or "utf-8")
+        self._log_answer(status, headers, decoded)
+        return {"status": status, "headers": headers, "body": decoded}
+
+    def _log_answer(self, status: int, headers: http.client.HTTPMessage, body: str) -> None:
         if self._logger.level <= logging.DEBUG:
             self._logger.debug(
-                f"Received the following response - status: {status}, headers: {dict(headers)}, body: {decoded}"
+                f"Received the following response - status: {status}, headers: {dict(headers)}, body: {body}"
             )
-        return {"status": status, "headers": headers, "body": decoded}
+
+
+def _send(connection: http.client.HTTPConnection, req: urllib.request.Request) -> None:
+    connection.request(
+        req.get_method(),
+        req.selector,
+        req.data,  # type: ignore[arg-type]  # slack_sdk's body is bytes or None
+        _headers(req),
+        encode_chunked=req.has_header("Transfer-encoding"),
+    )
 
 
 def _headers(req: urllib.request.Request) -> dict[str, str]:

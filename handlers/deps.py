@@ -1,9 +1,11 @@
 """What listeners and jobs need from the process, put on Bolt's context by bot/."""
 
+import os
 import secrets
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -32,6 +34,33 @@ class SenderBell:
 
     def ring(self) -> None:
         self._ring()
+
+
+class SenderPool:
+    """The background sender's threads, kept from one drain to the next so that the connection to Slack each keeps
+    (bot/slack_pool.py) serves the next drain rather than closing with its thread. Made as the first drain asks, in
+    each process (a forked one makes its own); bot/ shuts them down as the process stops. Drains running at once
+    (the scheduled one and a tick's) share them: `sender_threads` is the most threads the process sends with."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pools: dict[int, ThreadPoolExecutor] = {}  # by size: a Deps copied with other `sender_threads`
+        self._pid = os.getpid()
+
+    def threads(self, count: int) -> ThreadPoolExecutor:
+        with self._lock:
+            if self._pid != os.getpid():  # forked: the parent's threads are not in this process
+                self._pools, self._pid = {}, os.getpid()
+            if count not in self._pools:
+                self._pools[count] = ThreadPoolExecutor(count, thread_name_prefix="sender")
+            return self._pools[count]
+
+    def close(self) -> None:
+        """Waits for the sends under way; a later drain makes the threads afresh."""
+        with self._lock:
+            pools, self._pools = list(self._pools.values()), {}
+        for pool in pools:
+            pool.shutdown(wait=True)
 
 
 class InstallGone(SlackTokenRotationError):
@@ -91,6 +120,7 @@ class Deps:
     sender_bell: SenderBell = field(default_factory=SenderBell)
     pacer: Pacer = field(default_factory=Pacer)
     sender_threads: int = 4
+    sender_pool: SenderPool = field(default_factory=SenderPool)
     # The pulse relay's key (services/pulse/relay.py); bot/ derives it from RELAY_SECRET (or the signing secret). The
     # default, fresh per process, suits the CLI and tests that never relay across processes.
     relay_key: RelayKey = field(default_factory=lambda: RelayKey(secrets.token_bytes(32)))

@@ -98,6 +98,8 @@ class SlackState:
         """Workspaces of a Grid org an admin removed someone from: their listing shows them deactivated there."""
         """People of other workspaces met in a Slack Connect channel: the workspaces that can look them up."""
         self.violations: list[str] = []
+        self.connections_made = 0
+        """How many connections clients opened to the fake (the server counts them)."""
         self._calls: list[Call] = []
         self.faults = Faults()
         self.pauses = Pauses()

@@ -33,12 +33,14 @@ class _Server(ThreadingHTTPServer):
 
     def __init__(self, state: SlackState) -> None:
         super().__init__(("127.0.0.1", 0), _handler_for(state))
+        self._state = state
         self._open: set[socket.socket] = set()
         self._open_lock = threading.Lock()
 
     def process_request(self, request: Any, client_address: Any) -> None:
         with self._open_lock:
             self._open.add(request)
+            self._state.connections_made += 1
         super().process_request(request, client_address)
 
     def shutdown_request(self, request: Any) -> None:

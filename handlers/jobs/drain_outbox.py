@@ -1,12 +1,12 @@
 """The background sender: sends what the outbox holds that is due, a batch at a time, paced like Slack.
 
-A few threads send each batch, each call waiting its turn in its workspace's and method's bucket
+A few threads send each batch (the process's own, kept across drains with their connections to Slack:
+handlers/deps.SenderPool), each call waiting its turn in its workspace's and method's bucket
 (handlers/pacing.py); a 429 pauses only that bucket and the message waits exactly Retry-After.
 The batch's outcomes are recorded together in one transaction: a crash mid-batch can resend the
 messages of that one batch (at most `batch`, 25 by default) once their lease ends, never more.
 """
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
@@ -50,31 +50,31 @@ def drain_outbox(deps: Deps, client: WebClient, *, batch: int = BATCH, at_most: 
     found = Found()
     owed: list[Claimed] = []  # updates this drain holds for messages settled while on their way, sent next
     first, out_of_time = True, False
-    with ThreadPoolExecutor(deps.sender_threads, thread_name_prefix="sender") as pool:
-        while not deps.stopping.is_set():
-            taken_at = deps.now()
-            with deps.sessions.begin() as session:
-                if first:  # a Messages tab try due where no DM is (handlers/messages_tab.py), once a drain
-                    messages_tab.queue_tries(session, now=taken_at)
-                    first = False
-                found.homes_off &= home_tab.off_among(session, workspace_ids=found.homes_off)  # opened meanwhile?
-                claimed = [*owed, *([] if out_of_time else outbox.claim_due(session, now=taken_at, limit=batch))]
-                to_send, kept = messages_tab.withhold(session, claimed, now=taken_at)
-                to_send, told = suggestion_told.told_otherwise(session, deps.relay, to_send)
-                kept += told
-            sends = kept + [
-                pair
-                for pairs in pool.map(lambda group: send_in_order(deps, client, group, found), by_channel(to_send))
-                for pair in pairs
-            ]
-            noticed, owed = 0, []  # notices queued for this batch's refusals are sent before the drain ends
-            if sends:
-                owed, noticed = once_more_if_cut(partial(recorded, deps, sends, taken_at))
-            sent += sum(outcome.ok for _, outcome in sends)
-            given_back = any(outcome is LEASE_ENDED for _, outcome in sends)  # due now: claimed again unless taken
-            out_of_time = until is not None and deps.now() >= until
-            if not owed and (out_of_time or (len(claimed) < batch and not noticed and not given_back)):
-                break
+    pool = deps.sender_pool.threads(deps.sender_threads)
+    while not deps.stopping.is_set():
+        taken_at = deps.now()
+        with deps.sessions.begin() as session:
+            if first:  # a Messages tab try due where no DM is (handlers/messages_tab.py), once a drain
+                messages_tab.queue_tries(session, now=taken_at)
+                first = False
+            found.homes_off &= home_tab.off_among(session, workspace_ids=found.homes_off)  # opened meanwhile?
+            claimed = [*owed, *([] if out_of_time else outbox.claim_due(session, now=taken_at, limit=batch))]
+            to_send, kept = messages_tab.withhold(session, claimed, now=taken_at)
+            to_send, told = suggestion_told.told_otherwise(session, deps.relay, to_send)
+            kept += told
+        sends = kept + [
+            pair
+            for pairs in pool.map(lambda group: send_in_order(deps, client, group, found), by_channel(to_send))
+            for pair in pairs
+        ]
+        noticed, owed = 0, []  # notices queued for this batch's refusals are sent before the drain ends
+        if sends:
+            owed, noticed = once_more_if_cut(partial(recorded, deps, sends, taken_at))
+        sent += sum(outcome.ok for _, outcome in sends)
+        given_back = any(outcome is LEASE_ENDED for _, outcome in sends)  # due now: claimed again unless taken
+        out_of_time = until is not None and deps.now() >= until
+        if not owed and (out_of_time or (len(claimed) < batch and not noticed and not given_back)):
+            break
     return sent
 
 

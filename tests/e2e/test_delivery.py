@@ -70,6 +70,24 @@ def test_a_listener_fan_out_is_left_to_the_background_sender(bot: RunningBot) ->
     assert drain_outbox(bot.runtime.deps, bot.runtime.sender_client) > 0
 
 
+def test_drains_in_a_row_send_over_the_connection_to_slack_the_first_one_opened(bot: RunningBot) -> None:
+    """The sender's threads outlive a drain, and with them the connection each keeps (bot/slack_pool.py)."""
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    opened = []
+    for text in ("Your refund was approved", "Your refund was paid"):
+        with bot.sessions.begin() as session:
+            workspace = session.get_one(Workspace, employee(session, "U0AGENT1").workspace_id)
+            payload = {"channel": "U0AGENT1", "text": text}
+            outbox.enqueue(
+                session, workspace=workspace, key=text, method="chat.postMessage", payload=payload, now=bot.clock.now()
+            )
+        before = bot.slack.state.connections_made
+        assert drain_outbox(bot.runtime.deps, bot.runtime.sender_client) == 1
+        opened.append(bot.slack.state.connections_made - before)
+
+    assert opened == [1, 0]
+
+
 def test_a_pulse_reminder_slack_refuses_is_logged_without_its_person(bot: RunningBot) -> None:
     """Who was still reminded is who had not answered: the round's seal deletes it, the log never had it."""
     load_org_and_policy(bot.sessions, bot.clock.now())

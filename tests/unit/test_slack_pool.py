@@ -7,6 +7,7 @@ import http.client
 import json
 import os
 import socket
+import struct
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -30,7 +31,8 @@ JSON = {"Content-Type": "application/json; charset=utf-8"}
 
 class Counting(ThreadingHTTPServer):
     """A Web API on 127.0.0.1 speaking HTTP/1.1 that counts the connections made to it, notes which connection each
-    call came on, answers each call with the next answer queued (`{"ok": true}` when none is) and can hang up."""
+    call came on, answers each call with the next answer queued (`{"ok": true}` when none is) and can hang up, or
+    reset the connection the next call comes on as it arrives."""
 
     daemon_threads = True
 
@@ -39,6 +41,7 @@ class Counting(ThreadingHTTPServer):
         self.connections: list[socket.socket] = []
         self.calls: list[tuple[int, str]] = []
         self.answers: list[Answer] = []
+        self.resets_next = False
 
     @property
     def api_url(self) -> str:
@@ -61,6 +64,10 @@ class _Answering(BaseHTTPRequestHandler):
         self.server.connections.append(self.request)
 
     def do_POST(self) -> None:
+        if self.server.resets_next:  # its headers read, the rest of the call unread: the connection is reset
+            self.server.resets_next, self.close_connection = False, True
+            self.request.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            return
         raw = self.rfile.read(int(self.headers["Content-Length"])).decode()
         sent = json.loads(raw) if raw.startswith("{") else {name: values[0] for name, values in parse_qs(raw).items()}
         self.server.calls.append((self.client_address[1], str(sent.get("text", ""))))
@@ -128,6 +135,23 @@ def test_a_connection_the_server_closed_while_idle_is_not_used_and_the_call_is_n
     assert len(server.connections) == 2
 
 
+def test_a_call_whose_kept_connection_fails_as_it_is_sent_is_sent_again_on_a_new_one(server: Counting) -> None:
+    """A server closing a kept connection after the check before reuse: the call's sending fails (here, a call too
+    long for the sockets' buffers, reset as it arrives). Slack never had all of it, so it goes once more."""
+    client = pooled(server.api_url, retry_handlers=[])  # no retry of slack_sdk's to send it again
+    post(client)
+
+    server.resets_next = True
+    post(client, LONG)
+
+    assert [text for _, text in server.calls] == ["Thanks for the refund, Sam", LONG]
+    assert len(server.connections) == 2
+
+
+LONG = "x" * 16_000_000
+"""Longer than what the sockets of a local connection hold, so that its sending is under way when it is reset."""
+
+
 def test_a_connection_idle_longer_than_the_limit_is_closed_rather_than_reused(server: Counting) -> None:
     moments = [0.0]
     client = pooled(server.api_url)
@@ -143,6 +167,7 @@ def test_a_connection_idle_longer_than_the_limit_is_closed_rather_than_reused(se
 
 
 def test_an_answer_asking_to_close_the_connection_is_the_last_on_it(server: Counting) -> None:
+    """A guard: http.client closes such a connection itself, and the pooled client counts on it."""
     client = pooled(server.api_url)
     server.answers.append((200, {**JSON, "Connection": "close"}, b'{"ok": true}'))
 
