@@ -18,59 +18,25 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
-from slack_sdk.web import SlackResponse
 from sqlalchemy.orm import Session
 
 from handlers import channel_refusals, digest_chart, messages_tab, notifications
+from handlers.delivery_refusals import TOKEN_RETRY_SECONDS, TOKEN_UNAVAILABLE, logged_key, refused
 from handlers.deps import Deps, InstallGone
 from handlers.derived_clients import with_token
-from handlers.slack_answers import home_finds_nobody, slack_says
 from models import Workspace
 from models.engine import once_more_if_cut
 from services import outbox, workspaces
 from services.outbox import Claimed, SendOutcome
-from services.outbox_keys import OUR_OWN, RELAYED, forgotten, logged_prefix
+from services.outbox_keys import OUR_OWN
 from services.suggestions.relay import Relay, is_sealed
 
 log = logging.getLogger(__name__)
 
-TRANSIENT_ERRORS = frozenset({"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"})
-"""Slack errors worth another try; any other error Slack answers (missing_scope, msg_too_long, channel_not_found...)
-will not change by retrying, so the message is dropped and logged."""
-TOKEN_REFUSED = frozenset({"token_revoked", "invalid_auth", "account_inactive"})
-"""The token, not the message: Slack revokes it before it tells of an uninstall, and another process may still
-hold one replaced by a reinstall. The message waits as for a token not renewed (no attempt counted): it goes with
-the next token, or is dropped with the rest once the uninstall is handled."""
 INSTALL_GONE = frozenset({"token_revoked", "account_inactive"})
 """What `auth.test` answers with the token of a workspace that uninstalled the app (or was deleted)."""
 UNANNOUNCED = "token_revoked_unannounced"
 NOT_INSTALLED = "not_installed"
-TOKEN_UNAVAILABLE = "token_unavailable"
-TOKEN_RETRY_SECONDS = 300
-"""A workspace whose token Slack would not renew: its messages wait (no attempt counted) until it is renewed or
-the app is uninstalled, which drops them."""
-REFUSED_BY_THE_READER = frozenset(
-    {
-        "channel_not_found",
-        "invalid_channel",  # files.completeUploadExternal's word for it
-        "user_not_found",
-        "user_disabled",
-        "user_not_visible",
-        "is_archived",
-        "cannot_dm_bot",
-        "messages_tab_disabled",
-    }
-)
-"""What Slack answers a DM (chat.postMessage, conversations.open) refused because of its reader: they left or were
-deactivated, are hidden from the app, closed or archived their DM with it, turned its Messages tab off, or are a bot.
-Any other refusal (missing_scope, invalid_blocks, msg_too_long) is ours, whoever the reader."""
-REFUSED_BY_ITS_READER = "refused_by_its_reader"
-"""The error of an author's answer refused because of its reader, the manager (handlers/pulse_relay_outbox.py)."""
-PUBLISH = "views.publish"
-HOME_SUPERSEDED = "hash_conflict"
-"""views.publish's refusal of a Home queued over one that was replaced meanwhile: the newer one stays."""
-HOME_TAB_OFF = "not_enabled"
-"""views.publish's refusal of every Home while the app's Home tab is off (a setting of the app, not of the Home)."""
 
 
 @dataclass(frozen=True)
@@ -230,71 +196,9 @@ def send(client: WebClient, delivery: Claimed, relay: Relay | None = None) -> Se
             return SendOutcome(ok=True, result={})
         response = client.api_call(delivery.method, json=notifications.as_notified(payload))
     except SlackApiError as error:
-        return _refused(delivery, error, sealed=sealed)
+        return refused(client, delivery, error, sealed=sealed)
     except (OSError, SlackClientError) as error:
         log.warning("delivery %s: Slack %s unreachable: %s", logged_key(delivery), delivery.method, error)
         return SendOutcome(ok=False, error="connection_error")
     data = response.data if isinstance(response.data, dict) else {}
     return SendOutcome(ok=True, result={} if sealed else {key: data[key] for key in ("channel", "ts") if key in data})
-
-
-def _refused(delivery: Claimed, error: SlackApiError, *, sealed: bool = False) -> SendOutcome:
-    response = error.response
-    code = str(response.get("error", "unknown_error"))
-    if response.status_code == 429:
-        return SendOutcome(ok=False, error="ratelimited", retry_after=retry_after_seconds(response))
-    if code == HOME_SUPERSEDED and delivery.method == PUBLISH:
-        return SendOutcome(ok=True, result={})  # a newer Home was published meanwhile (handlers/home.py)
-    if code in TOKEN_REFUSED:
-        log.warning("delivery %s: Slack refused the token (%s): it waits for a new one", logged_key(delivery), code)
-        return SendOutcome(ok=False, error=TOKEN_UNAVAILABLE, retry_after=TOKEN_RETRY_SECONDS)
-    if code == messages_tab.TAB_OFF:  # the operator is warned once (handlers/messages_tab.py), not once a DM
-        where = "a sealed delivery" if sealed else f"delivery {logged_key(delivery)}"
-        log.info("%s: Slack refused it, the Messages tab is off: dropped", where)
-        return SendOutcome(ok=False, error=code, permanent=True)
-    if delivery.method == PUBLISH and (
-        code == HOME_TAB_OFF or home_finds_nobody(response, f"delivery {logged_key(delivery)}")
-    ):
-        return SendOutcome(ok=False, error=code, permanent=True)  # the Home tab off: warned once a drain (drain_outbox)
-    permanent = response.status_code < 500 and code not in TRANSIENT_ERRORS
-    if permanent and sealed:
-        return _refused_to_someone_anonymous(delivery, code)
-    level = logging.ERROR if permanent else logging.WARNING
-    said = slack_says(response)
-    log.log(
-        level, "delivery %s: Slack %s %s: %s%s", logged_key(delivery), delivery.method, _verdict(permanent), code, said
-    )
-    return SendOutcome(ok=False, error=code, permanent=permanent)
-
-
-def _refused_to_someone_anonymous(delivery: Claimed, code: str) -> SendOutcome:
-    """Slack refuses a DM for good because of its reader (they left, their DM is closed): dated beside the change it
-    told of (an anonymous idea's new status, a manager's reply), a log line or a failed row would say its author is
-    whoever left by then. So nothing is logged, and it is recorded as done; an author's answer to a manager, whose
-    reader is no one anonymous, is given up, for handlers/pulse_relay_outbox.py to tell its author. The error rides on
-    the outcome, never kept, for what it says of the Messages tab (handlers/messages_tab.py: a DM that reached nobody
-    does not find the tab on). Refused for anything else (a scope, the blocks), it says nothing of the reader: it
-    fails, logged with the method and the error alone."""
-    if code not in REFUSED_BY_THE_READER:
-        log.error("a sealed delivery: Slack %s refused it for good, dropped: %s", delivery.method, code)
-        return SendOutcome(ok=False, error=code, permanent=True)
-    if (delivery.payload.get(RELAYED) or {}).get("kind") == "answer":
-        return SendOutcome(ok=False, error=REFUSED_BY_ITS_READER, permanent=True)
-    return SendOutcome(ok=True, error=code, result={})
-
-
-def retry_after_seconds(response: SlackResponse) -> float:
-    """The seconds Slack's Retry-After asks for (1 when it does not say)."""
-    return float(response.headers.get("retry-after") or response.headers.get("Retry-After") or 1)
-
-
-def logged_key(delivery: Claimed) -> str:
-    """The delivery's key; only its kind and workspace for one deleted once its purpose ends (outbox_keys.FORGOTTEN):
-    who was still reminded is who had not answered, and an anonymous author's DM dated by the log line would date
-    their idea; the outbox forgets them, and the log must not keep them either."""
-    key = delivery.idempotency_key
-    return logged_prefix(key) if forgotten(key) else key
-
-
-def _verdict(permanent: bool) -> str:
-    return "refused it for good, dropped" if permanent else "failed, will retry"

@@ -15,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from handlers.blocks.kit import PRIVATE_NOTICE, text_block
-from handlers.delivery import retry_after_seconds
+from handlers.delivery_refusals import retry_after_seconds
 from handlers.deps import AuthorizationFailedForNow, deps_of
 from handlers.early_answers import command_answer, json_answer
 from handlers.event_retries import kept_for_later, note_failure

@@ -15,7 +15,7 @@ from handlers.blocks import home as blocks
 from handlers.blocks import nominations_waiting, resolutions_waiting
 from handlers.blocks import resolutions as resolution_blocks
 from handlers.blocks.kit import Block
-from handlers.delivery import HOME_SUPERSEDED, PUBLISH, retry_after_seconds
+from handlers.delivery_refusals import HOME_SUPERSEDED, PUBLISH, retry_after_seconds
 from handlers.deps import Deps, deps_of
 from handlers.people import action_caller, identify_caller, known_serving_workspace, learn_if_wanted
 from handlers.pulse import pulse_home_section
@@ -177,9 +177,9 @@ def publish_later(deps: Deps, workspace_id: int, event: dict[str, Any], wait: fl
     """Slack rate-limits views.publish when many open their Home at once (a shift starting): the Home goes out through
     the outbox once Slack allows, rendered then from what is stored (handlers/home_again.py: a fix logged meanwhile
     shows), over the Home the person was seen with, so that one published meanwhile is kept (`hash_conflict`:
-    handlers/delivery.py takes it as done). Opened again meanwhile, it is queued once. Someone seen with no Home yet
-    has no hash to publish over: a Home queued blind could replace a newer one, so theirs waits for their next visit.
-    A round's seal forgets queued Homes (services/pulse/closing.py)."""
+    handlers/delivery_refusals.py takes it as done). Opened again meanwhile, it is queued once. Someone seen with no
+    Home yet has no hash to publish over: a Home queued blind could replace a newer one, so theirs waits for their next
+    visit. A round's seal forgets queued Homes (services/pulse/closing.py)."""
     seen = event.get("view") or {}
     seen_hash = seen.get("hash") if seen.get("type") == "home" else None
     if not seen_hash:

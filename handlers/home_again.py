@@ -18,7 +18,7 @@ from datetime import datetime
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from handlers.delivery import PUBLISH
+from handlers.delivery_refusals import PUBLISH
 from handlers.deps import Deps
 from handlers.home import RENDER_WHEN_SENT, build_home
 from models import Employee, Resolution, Workspace

@@ -1,8 +1,9 @@
 """A Home Slack refuses for good when someone opens the tab: one log line saying why, and the listener goes on.
 
-`views.publish` is refused for good when the app's Home tab is off (`not_enabled`), when the Home breaks a Block Kit
-rule (`invalid_blocks`, ours to fix: Slack names the block), or when the person is not there (`invalid_arguments`,
-"invalid `user_id`": handlers/slack_answers.py): https://docs.slack.dev/reference/methods/views.publish. Publishing it
+`views.publish` is refused for good when the app's Home tab is off (`not_enabled`), or when the Home breaks a Block Kit
+rule (`invalid_blocks`, ours to fix: Slack names the block): https://docs.slack.dev/reference/methods/views.publish.
+Slack finding nobody of the `user_id` (`invalid_arguments`, "invalid `user_id`") of someone who has just opened the
+tab, whom it has just told of, is ours to fix as well (handlers/home_readers.py), and logged as an error. Publishing it
 again changes nothing and the person keeps the Home they had, so nothing is retried and nobody is shown an apology for
 an event they did not send; a rate limit, an outage or a refused token is the caller's to handle. The background
 sender's Homes refused so tell the workspace's Home tab is off: remembered, so that none is queued there until someone
@@ -16,7 +17,8 @@ from datetime import datetime
 from slack_sdk.web import SlackResponse
 from sqlalchemy.orm import Session
 
-from handlers.delivery import HOME_TAB_OFF, PUBLISH, TOKEN_REFUSED, TRANSIENT_ERRORS
+from handlers.delivery_refusals import HOME_TAB_OFF, PUBLISH, TOKEN_REFUSED, TRANSIENT_ERRORS
+from handlers.home_readers import REFUSED, WRONG_TOKEN
 from handlers.slack_answers import home_finds_nobody, slack_says
 from models import Employee, Workspace
 from services import home_tab
@@ -40,7 +42,11 @@ def refused_for_good(response: SlackResponse) -> bool:
         return False
     if code == TAB_OFF:
         log.warning(TAB_OFF_SAID)
-    elif not home_finds_nobody(response, "a Home"):
+    elif home_finds_nobody(response):  # Slack has just told of them: the app asked with the wrong token, or id
+        log.error(
+            "a Home was not published: Slack refused the Home of someone who opened it (%s), %s", REFUSED, WRONG_TOKEN
+        )
+    else:
         log.error("a Home was not published: Slack refused it for good: %s%s", code, slack_says(response))
     return True
 

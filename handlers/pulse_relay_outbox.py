@@ -1,7 +1,7 @@
 """Relayed pulse messages in the outbox: each waits a random few minutes, its recipient sealed; one the outbox gives
 up on is told to its sender, sealed too, with their text (a reply it gives up on is withdrawn: there is nothing to
-answer). A reply Slack refuses for good because of its reader (handlers/delivery.REFUSED_BY_THE_READER) is not given
-up: it is recorded as sent, and kept, as any reply delivered.
+answer). A reply Slack refuses for good because of its reader (handlers/delivery_refusals.REFUSED_BY_THE_READER) is
+not given up: it is recorded as sent, and kept, as any reply delivered.
 
 Slack refuses a DM for good because of its reader (they left, their DM with the app is closed): a manager told their
 reply did not reach the comment's author would know the comment is by whoever left the team since, and so would a

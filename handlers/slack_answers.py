@@ -1,18 +1,12 @@
-"""What Slack says of a refusal, as a log line keeps it."""
-
-import logging
+"""What Slack says of a refusal: as a log line keeps it, and whether it finds nobody of a Home's `user_id`."""
 
 from slack_sdk.web import SlackResponse
 
-log = logging.getLogger(__name__)
-
-HOME_PERSON_UNKNOWN = "invalid `user_id`"
-"""What views.publish says, with `invalid_arguments`, of a `user_id` it finds nobody of: its errors list names no
-error for that; its reference's "Common error response" is this one
-(https://docs.slack.dev/reference/methods/views.publish)."""
-HOME_PERSON_GONE = frozenset({"user_not_found", "not_found"})
-"""`user_not_found` as users.info and conversations.open say it, `not_found` as views.update says it of a view:
-taken alike, should views.publish ever answer so."""
+HOME_FINDS_NOBODY = ["invalid `user_id`"]
+"""All views.publish says, with `invalid_arguments`, of a `user_id` it finds nobody of. Its documented errors name
+nothing for that (no `user_not_found`); its reference's "Common error response" is this one
+(https://docs.slack.dev/reference/methods/views.publish). Slack says it too of a token of another workspace than the
+person's (slackapi/bolt-js#494, slackapi/bolt-python#954): it tells whom Slack did not find, not that they are gone."""
 
 
 def slack_says(response: SlackResponse) -> str:
@@ -30,12 +24,8 @@ SAID_LENGTH = 200
 """What of Slack's messages a log line keeps: enough to find the block, however many a long message breaks."""
 
 
-def home_finds_nobody(response: SlackResponse, home: str) -> bool:
-    """Whether Slack refused a Home (`home` says whose, for the log) because it finds nobody of its `user_id`: they
-    left the workspace, or an org file names an id Slack never had. If so, logged here in one info line: publishing
-    it again changes nothing, and no code of the app is at fault."""
-    code, said = str(response.get("error") or ""), slack_says(response)
-    if code not in HOME_PERSON_GONE and not (code == "invalid_arguments" and HOME_PERSON_UNKNOWN in said):
-        return False
-    log.info("%s was not published: Slack does not find the person (%s%s)", home, code, said)
-    return True
+def home_finds_nobody(response: SlackResponse) -> bool:
+    """Whether Slack refused a Home saying only that it finds nobody of its `user_id`; the caller judges why, logs."""
+    metadata = response.get("response_metadata")
+    said = metadata.get("messages") if isinstance(metadata, dict) else None
+    return response.get("error") == "invalid_arguments" and said == HOME_FINDS_NOBODY

@@ -22,8 +22,8 @@ LEASE = timedelta(minutes=5)
 @dataclass(frozen=True)
 class SendOutcome:
     """How one send went. A rate limit carries Slack's Retry-After; it is a wait, not a failed attempt. An `error`
-    beside `ok`: a sealed DM Slack refused because of its reader, recorded as done (handlers/delivery.py); the error
-    is not kept."""
+    beside `ok`: a sealed DM Slack refused because of its reader, recorded as done (handlers/delivery_refusals.py); the
+    error is not kept."""
 
     ok: bool
     error: str | None = None

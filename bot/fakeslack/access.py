@@ -26,9 +26,9 @@ USER_ARGS = ("channel", "channel_id", "channels", "user", "user_id", "users")
 """Where a call names a person (or the DM with one)."""
 LISTS = frozenset({"users", "channels"})
 """Those of them that name several, one to a comma."""
-LOOKUPS = frozenset({"users.info", "users.lookupByEmail"})
+LOOKUPS = frozenset({"users.info"})
 """Asking about someone outside the workspace is fine (Slack says `user_not_found`, or for someone met in a Slack
-Connect channel, answers as of their own workspace); messaging them is a bug."""
+Connect channel, answers as of their own workspace); messaging them, or publishing their Home, is a bug."""
 
 
 def token_problem(state: SlackState, name: str, token: str) -> Answer | None:
@@ -73,6 +73,10 @@ def reach_problem(state: SlackState, name: str, args: Args, grant: Grant | None)
 
 
 def _not_found(name: str, key: str) -> Answer:
+    """A Home published with a token that does not reach the person (of another workspace, or a Slack Connect
+    stranger) is refused as a guard against the app's bugs, recorded as a violation (`reach_problem`): no reference
+    says what Slack answers then. Reports of a token of another workspace show Slack saying "invalid `user_id`"
+    (slackapi/bolt-js#494), the answer given here."""
     if name == "views.publish":
         return invalid_user_id()
     return {"ok": False, "error": "channel_not_found" if key.startswith("channel") else "user_not_found"}

@@ -50,13 +50,16 @@ def users_list(state: SlackState, grant: Grant | None, args: dict[str, Any]) -> 
 
 
 def users_by_email(state: SlackState, grant: Grant | None, args: dict[str, Any]) -> Answer:
-    """The person of the token's workspaces (`access`) whose profile has the email: "An email address belonging to
-    a user in the workspace", anyone else `users_not_found` (https://docs.slack.dev/reference/methods/users.lookupByEmail):
-    not someone of another workspace, nor, for no email at all, someone whose profile shows none."""
+    """The active person of the token's workspaces whose profile has the email: "An email address belonging to a user
+    in the workspace", anyone else `users_not_found` (https://docs.slack.dev/reference/methods/users.lookupByEmail):
+    not someone of another workspace, nor someone deactivated (`deleted`), nor, for no email at all, someone whose
+    profile shows none."""
     assert grant is not None
     email = str(args.get("email") or "")
     for user in state.users.values():
-        if email and user["profile"].get("email") == email and state.installs.reaches(grant, user):
+        if not email or user.get("deleted") or user["profile"].get("email") != email:
+            continue
+        if state.installs.reaches(grant, user):
             return {"ok": True, "user": user}
     return {"ok": False, "error": "users_not_found"}
 

@@ -26,7 +26,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from handlers.blocks.departures import DEACTIVATED
-from handlers.delivery import TOKEN_REFUSED, TRANSIENT_ERRORS
+from handlers.delivery_refusals import TOKEN_REFUSED, TRANSIENT_ERRORS
 from handlers.departures import READS, follow_in, left_or_back
 from handlers.deps import Deps, InstallGone
 from handlers.org_access import Stopping, all_pages, listing_client

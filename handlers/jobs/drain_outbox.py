@@ -23,7 +23,8 @@ from handlers import (
     pulse_relay_outbox,
     suggestion_told,
 )
-from handlers.delivery import PUBLISH, TOKEN_RETRY_SECONDS, TOKEN_UNAVAILABLE, send_for_workspace
+from handlers.delivery import send_for_workspace
+from handlers.delivery_refusals import PUBLISH, TOKEN_RETRY_SECONDS, TOKEN_UNAVAILABLE
 from handlers.deps import Deps
 from models.engine import once_more_if_cut
 from services import home_tab, outbox

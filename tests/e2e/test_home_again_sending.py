@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select, text
 
 from handlers import home_again
-from handlers.delivery import PUBLISH
+from handlers.delivery_refusals import PUBLISH
 from handlers.jobs.drain_outbox import drain_outbox
 from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
 from models import Delivery, Employee

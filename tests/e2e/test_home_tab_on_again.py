@@ -12,7 +12,7 @@ from sqlalchemy import event, select
 
 from bot.fakeslack.faults import Fault
 from handlers import home_again
-from handlers.delivery import PUBLISH
+from handlers.delivery_refusals import PUBLISH
 from handlers.jobs.drain_outbox import drain_outbox
 from models import Employee
 from services import directory, home_tab, outbox

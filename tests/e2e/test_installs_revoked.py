@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.fakeslack.browser import install
-from handlers.delivery import NOT_INSTALLED, TOKEN_UNAVAILABLE, send_for_workspace
+from handlers.delivery import NOT_INSTALLED, send_for_workspace
+from handlers.delivery_refusals import TOKEN_UNAVAILABLE
 from handlers.jobs.drain_outbox import drain_outbox
 from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
 from handlers.jobs.run_pulse_rounds import run_pulse_rounds

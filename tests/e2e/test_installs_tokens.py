@@ -17,7 +17,7 @@ from bot.fakeslack.browser import install
 from bot.fakeslack.server import BOT_TOKEN, CLIENT_ID, CLIENT_SECRET, Call
 from bot.renewals import Renewals
 from bot.tokens import WorkspaceTokens
-from handlers.delivery import TOKEN_UNAVAILABLE
+from handlers.delivery_refusals import TOKEN_UNAVAILABLE
 from handlers.jobs.drain_outbox import drain_outbox
 from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
 from handlers.jobs.run_pulse_rounds import run_pulse_rounds

@@ -109,13 +109,16 @@ def test_a_lookup_by_email_finds_only_someone_of_the_workspace_with_that_email(
     slack: FakeSlack, client: WebClient
 ) -> None:
     """users.lookupByEmail takes "An email address belonging to a user in the workspace"; for anyone else it answers
-    `users_not_found` (https://docs.slack.dev/reference/methods/users.lookupByEmail): Lee's profile shows no email."""
+    `users_not_found` (https://docs.slack.dev/reference/methods/users.lookupByEmail), as for someone deactivated: Lee's
+    profile shows no email."""
     slack.add_user("U0SAM", "Sam Agent", email="sam@example.com")
     slack.add_user("U0NIA", "Nia North", email="nia@example.com", team_id="T0NORTH")
+    slack.add_user("U0GONE", "Gus Gone", email="gus@example.com", deleted=True)
 
     assert client.users_lookupByEmail(email="sam@example.com")["user"]["id"] == "U0SAM"
     assert error_of(client.users_lookupByEmail, email="nia@example.com") == "users_not_found"
     assert error_of(client.users_lookupByEmail, email="ghost@example.com") == "users_not_found"
+    assert error_of(client.users_lookupByEmail, email="gus@example.com") == "users_not_found", "deactivated"
     assert error_of(client.users_lookupByEmail, email="") == "users_not_found"
 
 
