@@ -3,7 +3,7 @@
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime
@@ -13,6 +13,7 @@ from models.policy import Money
 NOMINATION_STATUSES = ("pending", "approved", "declined", "revoked")
 GRANT_STATUSES = ("approved", "fulfilled", "revoked")
 REWARD_KINDS = ("praise", "voucher", "time_off", "award", "gift")
+PUBLIC_NOT_REVOKED = "public AND status <> 'revoked'"
 
 
 class Nomination(Base):
@@ -83,6 +84,15 @@ class RewardGrant(Base):
         Index("ix_reward_grants_team_granted", "team_id", "granted_at"),
         # Every App Home counts what its reader gave this month: that month's range, not every grant they ever gave.
         Index("ix_reward_grants_nominator_granted", "nominator_id", "granted_at"),
+        # Every App Home shows the workspace's latest public shout-outs: only those, however few are public.
+        Index(
+            "ix_reward_grants_public_latest",
+            "workspace_id",
+            "granted_at",
+            "id",
+            sqlite_where=text(PUBLIC_NOT_REVOKED),
+            postgresql_where=text(PUBLIC_NOT_REVOKED),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -102,6 +112,8 @@ class RewardGrant(Base):
     unit: Mapped[str] = mapped_column(String(8))
     reason: Mapped[str] = mapped_column(Text)
     resolution_id: Mapped[int | None] = mapped_column(ForeignKey("resolutions.id"))
+    public: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    """Its nomination's, copied when granted (it never changes after): the App Home's latest read it by index."""
     status: Mapped[str] = mapped_column(String(16))
     granted_at: Mapped[datetime] = mapped_column(UTCDateTime())
     fulfilled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -122,6 +122,7 @@ def grant_for(session: Session, nomination: Nomination, *, approver: Employee | 
         unit=nomination.unit,
         reason=nomination.reason,
         resolution_id=nomination.resolution_id,
+        public=nomination.public,
         status="approved",
         granted_at=now,
     )

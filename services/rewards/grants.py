@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import bindparam, exists, func, literal, select, true
+from sqlalchemy import bindparam, exists, func, literal, select, text, true
 from sqlalchemy.orm import Session, aliased
 
 from models import Employee, Nomination, RewardGrant, Suggestion, Workspace
@@ -44,14 +44,16 @@ _RECEIVED = select(func.count(RewardGrant.id)).where(
 # Only the names and the reason: loading whole grants joins both people's teams too, and PostgreSQL spends
 # longer planning a six-table join than running it.
 _NOMINATOR, _RECIPIENT = aliased(Employee), aliased(Employee)
+# The partial index's own filter, written as it is (`public = 1`, or a bound 'revoked', would keep SQLite's planner, and
+# PostgreSQL's generic plan, off it): only the public grants are read, however few there are.
+_PUBLIC_NOT_REVOKED = text("reward_grants.public AND reward_grants.status <> 'revoked'")
 _LATEST_PUBLIC = (
     select(_NOMINATOR.name.label("nominator"), _RECIPIENT.name.label("recipient"), RewardGrant.reason)
     .add_columns(RewardGrant.granted_at, RewardGrant.id)
     .select_from(RewardGrant)
-    .join(Nomination, RewardGrant.nomination_id == Nomination.id)
     .join(_NOMINATOR, RewardGrant.nominator_id == _NOMINATOR.id)
     .join(_RECIPIENT, RewardGrant.recipient_id == _RECIPIENT.id)
-    .where(RewardGrant.workspace_id == bindparam("workspace_id"), RewardGrant.status != "revoked", Nomination.public)
+    .where(RewardGrant.workspace_id == bindparam("workspace_id"), _PUBLIC_NOT_REVOKED)
     .order_by(RewardGrant.granted_at.desc(), RewardGrant.id.desc())
     .limit(3)
     .subquery()
