@@ -17,7 +17,7 @@ was slow, not unreachable, and each retry would hold the listener 10 s more.
 slack_sdk's rate-limit retry sleeps Retry-After in the calling thread, here a listener's: a few rate-limited calls
 would hold the listener pool and leave the next clicks unanswered within Slack's 3 s. A 429 is raised instead, and
 whoever called Slack deals with it: a message or an update goes to the outbox, which waits Retry-After without a
-thread (handlers/delivery.py); anything else reaches the person as an error.
+thread (handlers/delivery_refusals.py); anything else reaches the person as an error.
 
 The same holds for a backoff: slack_sdk's (0.5 s doubling per attempt, plus up to 1 s of jitter each time, so up to
 3.5 s for two retries) sleeps in the listener's thread too, and with OAuth installs Bolt's authorize calls `auth.test`

@@ -24,6 +24,7 @@ from handlers import channel_refusals, digest_chart, messages_tab, notifications
 from handlers.delivery_refusals import TOKEN_RETRY_SECONDS, TOKEN_UNAVAILABLE, logged_key, refused
 from handlers.deps import Deps, InstallGone
 from handlers.derived_clients import with_token
+from handlers.home_reader_asks import ReaderAsks
 from models import Workspace
 from models.engine import once_more_if_cut
 from services import outbox, workspaces
@@ -74,7 +75,9 @@ def send_now(deps: Deps, client: WebClient, claimed: list[Claimed]) -> list[tupl
         return []
     sent_from = deps.now()
     claimed, kept = messages_tab.withhold_in(deps.sessions, claimed, now=sent_from)
-    outcomes = kept + [(delivery, send(client, delivery, deps.relay)) for delivery in claimed]
+    readers = ReaderAsks(deps.pacer)
+    outcomes = kept + [(delivery, send(client, delivery, deps.relay, readers)) for delivery in claimed]
+    readers.log_not_asked()
     owed, notices = once_more_if_cut(partial(_recorded, deps, outcomes, sent_from))
     send_now(deps, client, [*owed, *notices])
     return outcomes
@@ -103,9 +106,12 @@ def client_for(deps: Deps, client: WebClient, workspace_id: int) -> WebClient | 
     return with_token(client, token)
 
 
-def send_for_workspace(deps: Deps, client: WebClient, delivery: Claimed) -> SendOutcome:
+def send_for_workspace(
+    deps: Deps, client: WebClient, delivery: Claimed, readers: ReaderAsks | None = None
+) -> SendOutcome:
     """Send with the token of the workspace the delivery belongs to; dropped if the app is no longer there,
-    tried again later if its token could not be renewed (only that workspace's messages wait)."""
+    tried again later if its token could not be renewed (only that workspace's messages wait). `readers`: the drain's
+    asks of Slack of a refused Home's person (handlers/home_reader_asks.py)."""
     try:
         own = client_for(deps, client, delivery.workspace_id)
     except InstallGone as gone:  # its token expired and Slack refuses its refresh token: nothing was sent to refuse
@@ -117,13 +123,13 @@ def send_for_workspace(deps: Deps, client: WebClient, delivery: Claimed) -> Send
     if own is None:
         log.info("delivery %s: the app is not installed in its workspace any more, dropped", logged_key(delivery))
         return SendOutcome(ok=False, error=NOT_INSTALLED, permanent=True)
-    outcome = send(own, delivery, deps.relay)
+    outcome = send(own, delivery, deps.relay, readers)
     if outcome.error != TOKEN_UNAVAILABLE:
         return outcome
     if deps.tokens is not None:  # perhaps a reinstall another process saw
         deps.tokens.forget(delivery.workspace_id)
         if _token_changed(deps, delivery, own):
-            return send_for_workspace(deps, client, delivery)
+            return send_for_workspace(deps, client, delivery, readers)
     if _installed(deps, delivery.workspace_id) and not _install_gone(own):
         return outcome
     stop_unannounced(deps, delivery.workspace_id)  # unless the uninstall was heard while this was being sent
@@ -178,7 +184,9 @@ def _token_changed(deps: Deps, delivery: Claimed, used: WebClient) -> bool:
         return False
 
 
-def send(client: WebClient, delivery: Claimed, relay: Relay | None = None) -> SendOutcome:
+def send(
+    client: WebClient, delivery: Claimed, relay: Relay | None = None, readers: ReaderAsks | None = None
+) -> SendOutcome:
     """One Slack call for one delivery; a failure becomes an outcome (retry later, or give up), never an exception.
 
     A sealed channel (an anonymous author's DM) is opened only here, and its channel is not kept in the result.
@@ -196,7 +204,7 @@ def send(client: WebClient, delivery: Claimed, relay: Relay | None = None) -> Se
             return SendOutcome(ok=True, result={})
         response = client.api_call(delivery.method, json=notifications.as_notified(payload))
     except SlackApiError as error:
-        return refused(client, delivery, error, sealed=sealed)
+        return refused(client, delivery, error, sealed=sealed, readers=readers)
     except (OSError, SlackClientError) as error:
         log.warning("delivery %s: Slack %s unreachable: %s", logged_key(delivery), delivery.method, error)
         return SendOutcome(ok=False, error="connection_error")

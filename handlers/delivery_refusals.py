@@ -5,10 +5,10 @@ import logging
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.web import SlackResponse
 
 from handlers import home_readers, messages_tab
-from handlers.slack_answers import home_finds_nobody, slack_says
+from handlers.home_reader_asks import ReaderAsks
+from handlers.slack_answers import home_finds_nobody, retry_after_seconds, slack_says
 from services.outbox import Claimed, SendOutcome
 from services.outbox_keys import RELAYED, forgotten, logged_prefix
 
@@ -49,9 +49,17 @@ HOME_TAB_OFF = "not_enabled"
 """views.publish's refusal of every Home while the app's Home tab is off (a setting of the app, not of the Home)."""
 
 
-def refused(client: WebClient, delivery: Claimed, error: SlackApiError, *, sealed: bool = False) -> SendOutcome:
-    """What a refusal makes of the delivery, logged in one line; `client` (the token the delivery was sent with) asks
-    Slack about a Home's reader. Called outside any transaction."""
+def refused(
+    client: WebClient,
+    delivery: Claimed,
+    error: SlackApiError,
+    *,
+    sealed: bool = False,
+    readers: ReaderAsks | None = None,
+) -> SendOutcome:
+    """What a refusal makes of the delivery, logged in one line; a Home's reader Slack finds nobody of is asked of
+    Slack through `readers` (this drain's asks), with `client`, the token the delivery was sent with. Called outside any
+    transaction."""
     response = error.response
     code = str(response.get("error", "unknown_error"))
     if response.status_code == 429:
@@ -68,9 +76,11 @@ def refused(client: WebClient, delivery: Claimed, error: SlackApiError, *, seale
     if delivery.method == PUBLISH and code == HOME_TAB_OFF:  # warned once a drain (handlers/home_refusals.py)
         return SendOutcome(ok=False, error=code, permanent=True)
     if delivery.method == PUBLISH and home_finds_nobody(response):  # why is asked of Slack, and logged, there
-        home_readers.log_refused_reader(
-            client, f"delivery {logged_key(delivery)}", str(delivery.payload.get("user_id") or "")
-        )
+        home = f"delivery {logged_key(delivery)}"
+        if readers is None:  # only a redraw is sent without (handlers/digest_redraws.py), never a Home
+            home_readers.log_verdict(home, home_readers.Verdict(unconfirmed="not asked"))
+        else:
+            readers.log_refused(client, delivery.workspace_id, home, str(delivery.payload.get("user_id") or ""))
         return SendOutcome(ok=False, error=code, permanent=True)
     permanent = response.status_code < 500 and code not in TRANSIENT_ERRORS
     if permanent and sealed:
@@ -97,11 +107,6 @@ def _refused_to_someone_anonymous(delivery: Claimed, code: str) -> SendOutcome:
     if (delivery.payload.get(RELAYED) or {}).get("kind") == "answer":
         return SendOutcome(ok=False, error=REFUSED_BY_ITS_READER, permanent=True)
     return SendOutcome(ok=True, error=code, result={})
-
-
-def retry_after_seconds(response: SlackResponse) -> float:
-    """The seconds Slack's Retry-After asks for (1 when it does not say)."""
-    return float(response.headers.get("retry-after") or response.headers.get("Retry-After") or 1)
 
 
 def logged_key(delivery: Claimed) -> str:

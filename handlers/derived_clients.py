@@ -7,12 +7,18 @@ from slack_sdk import WebClient
 from slack_sdk.http_retry import RetryHandler
 
 
-def with_token(client: WebClient, token: str | None, retry_handlers: list[RetryHandler] | None = None) -> WebClient:
-    """`client`'s retries unless others are given."""
+def with_token(
+    client: WebClient,
+    token: str | None,
+    retry_handlers: list[RetryHandler] | None = None,
+    *,
+    timeout: int | None = None,
+) -> WebClient:
+    """`client`'s retries and timeout unless others are given."""
     return type(client)(
         token=token,
         base_url=client.base_url,
-        timeout=client.timeout,
+        timeout=client.timeout if timeout is None else timeout,
         ssl=client.ssl,
         proxy=client.proxy,
         retry_handlers=client.retry_handlers if retry_handlers is None else retry_handlers,

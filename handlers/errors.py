@@ -15,7 +15,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from handlers.blocks.kit import PRIVATE_NOTICE, text_block
-from handlers.delivery_refusals import retry_after_seconds
 from handlers.deps import AuthorizationFailedForNow, deps_of
 from handlers.early_answers import command_answer, json_answer
 from handlers.event_retries import kept_for_later, note_failure
@@ -24,6 +23,7 @@ from handlers.form_apologies import SLACK_NOT_ANSWERING, SLACK_UNREACHABLE, form
 from handlers.form_seals import seal_refused
 from handlers.payload import BrokenSeal, MalformedPayload
 from handlers.people import known_serving_workspace
+from handlers.slack_answers import retry_after_seconds
 from handlers.timely import TimelyAck, answer_bolt_stopped_waiting_for
 from handlers.unhandled import answer_unhandled
 from models import Workspace

@@ -15,11 +15,12 @@ from handlers.blocks import home as blocks
 from handlers.blocks import nominations_waiting, resolutions_waiting
 from handlers.blocks import resolutions as resolution_blocks
 from handlers.blocks.kit import Block
-from handlers.delivery_refusals import HOME_SUPERSEDED, PUBLISH, retry_after_seconds
+from handlers.delivery_refusals import HOME_SUPERSEDED, PUBLISH
 from handlers.deps import Deps, deps_of
 from handlers.people import action_caller, identify_caller, known_serving_workspace, learn_if_wanted
 from handlers.pulse import pulse_home_section
 from handlers.rewards import recognition_section
+from handlers.slack_answers import retry_after_seconds
 from models import Employee, Workspace
 from services import directory, messages_tab, outbox, unlisted
 from services.errors import DomainError

@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 from handlers import channel_refusals
 from handlers.blocks.channel_refusals import ChannelUse
 from handlers.delivery import send_now
-from handlers.delivery_refusals import TOKEN_REFUSED, TRANSIENT_ERRORS, retry_after_seconds
+from handlers.delivery_refusals import TOKEN_REFUSED, TRANSIENT_ERRORS
 from handlers.deps import Deps
-from handlers.slack_answers import slack_says
+from handlers.slack_answers import retry_after_seconds, slack_says
 from models import Workspace
 from services import outbox
 

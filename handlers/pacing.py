@@ -63,6 +63,11 @@ class TokenBucket:
             self._tokens -= 1
             return (start - now) + max(0.0, -self._tokens) / self._rate.per_second
 
+    def paused(self) -> bool:
+        """Whether a Retry-After still stops it."""
+        with self._lock:
+            return self._paused_until > self._clock()
+
     def pause(self, seconds: float) -> None:
         """Stop until Retry-After has passed, then go on at the steady rate (no burst to catch up)."""
         with self._lock:
@@ -94,6 +99,10 @@ class Pacer:
 
     def pause(self, workspace_id: int, method: str, seconds: float) -> None:
         self._bucket(workspace_id, method).pause(seconds)
+
+    def paused(self, workspace_id: int, method: str) -> bool:
+        """Whether Slack's Retry-After still stops the bucket: a call that can be done without is not waited for."""
+        return self._bucket(workspace_id, method).paused()
 
     def _bucket(self, workspace_id: int, method: str) -> TokenBucket:
         with self._lock:

@@ -26,6 +26,7 @@ from handlers import (
 from handlers.delivery import send_for_workspace
 from handlers.delivery_refusals import PUBLISH, TOKEN_RETRY_SECONDS, TOKEN_UNAVAILABLE
 from handlers.deps import Deps
+from handlers.home_reader_asks import ReaderAsks
 from models.engine import once_more_if_cut
 from services import home_tab, outbox
 from services.outbox import Claimed, SendOutcome
@@ -48,7 +49,7 @@ def drain_outbox(deps: Deps, client: WebClient, *, batch: int = BATCH, at_most: 
     queued is not held up by a backlog (an import's Homes, paced), which the scheduled drain sends."""
     until = None if at_most is None else deps.now() + at_most
     sent = 0
-    found = Found()
+    found = Found(readers=ReaderAsks(deps.pacer))
     owed: list[Claimed] = []  # updates this drain holds for messages settled while on their way, sent next
     first, out_of_time = True, False
     pool = deps.sender_pool.threads(deps.sender_threads)
@@ -76,6 +77,7 @@ def drain_outbox(deps: Deps, client: WebClient, *, batch: int = BATCH, at_most: 
         out_of_time = until is not None and deps.now() >= until
         if not owed and (out_of_time or (len(claimed) < batch and not noticed and not given_back)):
             break
+    found.readers.log_not_asked()
     return sent
 
 
@@ -114,8 +116,10 @@ def by_channel(claimed: list[Claimed]) -> list[list[Claimed]]:
 @dataclass
 class Found:
     """What this drain found Slack refuses whatever is sent, not to ask it again before the drain ends: the
-    workspaces whose token it would not renew, and those whose app Home tab is off (handlers/home_refusals.py)."""
+    workspaces whose token it would not renew, those whose app Home tab is off (handlers/home_refusals.py), and what
+    Slack said of the people it refused a Home for (handlers/home_reader_asks.py)."""
 
+    readers: ReaderAsks
     tokenless: set[int] = field(default_factory=set)
     homes_off: set[int] = field(default_factory=set)
 
@@ -158,7 +162,7 @@ def paced_redraw(deps: Deps, client: WebClient, found: Found, ready: Claimed) ->
 
 def sent_as_ready(deps: Deps, client: WebClient, found: Found, ready: Claimed) -> SendOutcome:
     """Send the message as it is now, noting what Slack's answer says of its workspace."""
-    outcome = send_for_workspace(deps, client, ready)
+    outcome = send_for_workspace(deps, client, ready, found.readers)
     if outcome.error == TOKEN_UNAVAILABLE:
         found.tokenless.add(ready.workspace_id)
     elif home_refusals.is_tab_off(ready, outcome):

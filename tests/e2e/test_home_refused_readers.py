@@ -110,7 +110,7 @@ def test_a_home_published_to_no_persons_id_is_an_error_and_slack_is_not_asked(
     "refusal",
     [
         {"error": "invalid_arguments", "messages": ("invalid `user_id`", "invalid `view`")},
-        {"error": "invalid_arguments", "messages": ("[ERROR] invalid `user_id` [json-pointer:/user_id]",)},
+        {"error": "invalid_arguments", "messages": ("[ERROR] invalid `user_ids` [json-pointer:/user_ids]",)},
         {"error": "user_not_found"},
         {"error": "not_found"},
     ],
@@ -118,7 +118,8 @@ def test_a_home_published_to_no_persons_id_is_an_error_and_slack_is_not_asked(
 def test_a_home_refusal_saying_more_or_else_than_finding_nobody_is_an_error_line(
     bot: RunningBot, caplog: pytest.LogCaptureFixture, refusal: dict[str, Any]
 ) -> None:
-    """Only Slack's exact "invalid `user_id`" is asked about; views.publish documents no `user_not_found` or
+    """Only Slack's "invalid `user_id`" alone is asked about (with its "[ERROR] " and pointer or without:
+    tests/e2e/test_home_refused_readers_asked.py); views.publish documents no `user_not_found` or
     `not_found` (https://docs.slack.dev/reference/methods/views.publish)."""
     load_org_and_policy(bot.sessions, bot.clock.now())
     bot.slack.fail("views.publish", **refusal)

@@ -28,3 +28,13 @@ def test_a_client_made_from_one_keeping_its_connections_keeps_them_too() -> None
     requests_own = PooledWebClient(token="xoxb-first", base_url="https://slack.example/api/", ssl=slack_tls())
 
     assert isinstance(with_token(requests_own, "xoxb-second"), PooledWebClient)
+
+
+def test_a_client_made_for_a_quick_ask_has_its_own_shorter_timeout_and_no_retries() -> None:
+    """handlers/home_readers.py asks users.info so, within a batch of Homes sent one after another."""
+    requests_own = PooledWebClient(token="xoxb-first", base_url="https://slack.example/api/", timeout=10)
+
+    quick = with_token(requests_own, requests_own.token, retry_handlers=[], timeout=3)
+
+    assert (quick.timeout, quick.retry_handlers, quick.token) == (3, [], "xoxb-first")
+    assert isinstance(quick, PooledWebClient) and requests_own.timeout == 10

@@ -45,6 +45,14 @@ def test_retry_after_pauses_only_that_workspace_and_method(time: FakeTime) -> No
     assert time.slept == [pytest.approx(4.1)], "Retry-After, then the steady pace: no burst to catch up"
 
 
+def test_a_bucket_says_it_is_paused_until_retry_after_has_passed(time: FakeTime) -> None:
+    pacer = Pacer(10, clock=lambda: time.now, sleep_until=time.sleep_until)
+    pacer.pause(1, "users.info", 30.0)
+    assert pacer.paused(1, "users.info") and not pacer.paused(2, "users.info") and not pacer.paused(1, "chat.update")
+    time.now = 30.0
+    assert not pacer.paused(1, "users.info")
+
+
 def test_workspaces_have_buckets_of_their_own(time: FakeTime) -> None:
     pacer = Pacer(2, clock=lambda: time.now, sleep_until=time.sleep_until)
     for workspace in (1, 2, 3):
