@@ -28,6 +28,8 @@ from typing import Any
 
 from slack_sdk import WebClient
 
+_log = logging.getLogger(__name__)
+
 IDLE_LIMIT = 15.0
 """Seconds a kept connection may sit unused before it is closed rather than reused: aiohttp's keep-alive time,
 the one slack_sdk's async client lives with. A server closing one sooner is noticed before reuse (`_dropped`);
@@ -147,7 +149,8 @@ class PooledWebClient(WebClient):
         """The request sent and its whole answer read; failing as urllib fails (an error while sending is wrapped
         in a `URLError`), the connection then closed and forgotten. A kept connection whose sending fails (the
         server closed it after `_dropped` looked) is replaced by a new one and the request sent once more: Slack
-        never had the whole request, so it cannot have acted on it (as Python's xmlrpc.client resends)."""
+        never had the whole request, so it cannot have acted on it. A new connection failing so fails the call, sent
+        no more: the server refused it, not a connection it had given up."""
         origin: Origin = (req.type, req.host, self.ssl if req.type == "https" else None)
         connection = self.connections.take(origin, self.timeout)
         reused = connection.sock is not None  # a new one connects as it sends
@@ -159,6 +162,7 @@ class PooledWebClient(WebClient):
                     if not reused:
                         raise
                     connection.close()
+                    _log.debug("a kept connection to %s failed as a call went out: sent again on a new one", req.host)
                     connection = self.connections.fresh(origin, self.timeout)
                     _send(connection, req)
             except OSError as error:

@@ -4,8 +4,9 @@ import os
 import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -38,28 +39,51 @@ class SenderBell:
 
 class SenderPool:
     """The background sender's threads, kept from one drain to the next so that the connection to Slack each keeps
-    (bot/slack_pool.py) serves the next drain rather than closing with its thread. Made as the first drain asks, in
-    each process (a forked one makes its own); bot/ shuts them down as the process stops. Drains running at once
-    (the scheduled one and a tick's) share them: `sender_threads` is the most threads the process sends with."""
+    (bot/slack_pool.py) serves the next drain rather than closing with its thread. Each drain borrows threads of its
+    own (`lend`): drains running at once (the scheduled one and a tick's) never share them, so that one waiting out a
+    workspace's Retry-After in its threads holds up no other; drains in a row reuse the same ones. Made as a drain
+    finds none idle, in each process (a forked one makes its own); bot/ shuts them down as the process stops."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._pools: dict[int, ThreadPoolExecutor] = {}  # by size: a Deps copied with other `sender_threads`
+        self._idle: dict[int, list[ThreadPoolExecutor]] = {}  # by size: a Deps copied with other `sender_threads`
         self._pid = os.getpid()
+        self._closed = False
 
-    def threads(self, count: int) -> ThreadPoolExecutor:
-        with self._lock:
-            if self._pid != os.getpid():  # forked: the parent's threads are not in this process
-                self._pools, self._pid = {}, os.getpid()
-            if count not in self._pools:
-                self._pools[count] = ThreadPoolExecutor(count, thread_name_prefix="sender")
-            return self._pools[count]
+    @contextmanager
+    def lend(self, count: int) -> Iterator[ThreadPoolExecutor]:
+        """`count` threads for one drain, given back as it ends. Refuses once the pool is closed (the process is
+        stopping): no thread is then left that nothing shuts down."""
+        pool = self._borrow(count)
+        try:
+            yield pool
+        finally:
+            self._give_back(count, pool)
 
     def close(self) -> None:
-        """Waits for the sends under way; a later drain makes the threads afresh."""
+        """Waits for the idle threads to end; a drain still under way shuts its own down as it gives them back."""
         with self._lock:
-            pools, self._pools = list(self._pools.values()), {}
+            self._closed = True
+            pools = [pool for idle in self._idle.values() for pool in idle]
+            self._idle = {}
         for pool in pools:
+            pool.shutdown(wait=True)
+
+    def _borrow(self, count: int) -> ThreadPoolExecutor:
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the sender's threads were shut down: the process is stopping")
+            if self._pid != os.getpid():  # forked: the parent's threads are not in this process
+                self._idle, self._pid = {}, os.getpid()
+            idle = self._idle.get(count)
+            return idle.pop() if idle else ThreadPoolExecutor(count, thread_name_prefix="sender")
+
+    def _give_back(self, count: int, pool: ThreadPoolExecutor) -> None:
+        with self._lock:
+            kept = not self._closed and self._pid == os.getpid()
+            if kept:
+                self._idle.setdefault(count, []).append(pool)
+        if not kept:
             pool.shutdown(wait=True)
 
 

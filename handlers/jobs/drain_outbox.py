@@ -1,12 +1,13 @@
 """The background sender: sends what the outbox holds that is due, a batch at a time, paced like Slack.
 
-A few threads send each batch (the process's own, kept across drains with their connections to Slack:
+A few threads send each batch (lent to this drain alone, and kept for the next with their connections to Slack:
 handlers/deps.SenderPool), each call waiting its turn in its workspace's and method's bucket
 (handlers/pacing.py); a 429 pauses only that bucket and the message waits exactly Retry-After.
 The batch's outcomes are recorded together in one transaction: a crash mid-batch can resend the
 messages of that one batch (at most `batch`, 25 by default) once their lease ends, never more.
 """
 
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
@@ -48,11 +49,16 @@ def drain_outbox(deps: Deps, client: WebClient, *, batch: int = BATCH, at_most: 
     no batch is taken past that long (the updates owed to the last one are still sent): a tick sending what it
     queued is not held up by a backlog (an import's Homes, paced), which the scheduled drain sends."""
     until = None if at_most is None else deps.now() + at_most
+    with deps.sender_pool.lend(deps.sender_threads) as pool:
+        return drain_on(pool, deps, client, batch=batch, until=until)
+
+
+def drain_on(pool: Executor, deps: Deps, client: WebClient, *, batch: int, until: datetime | None) -> int:
+    """The drain, sending each batch on the threads it was lent: no other drain's waits hold them up."""
     sent = 0
     found = Found(readers=ReaderAsks(deps.pacer))
     owed: list[Claimed] = []  # updates this drain holds for messages settled while on their way, sent next
     first, out_of_time = True, False
-    pool = deps.sender_pool.threads(deps.sender_threads)
     while not deps.stopping.is_set():
         taken_at = deps.now()
         with deps.sessions.begin() as session:

@@ -2,6 +2,7 @@
 
 import io
 import logging
+import threading
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -86,6 +87,30 @@ def test_drains_in_a_row_send_over_the_connection_to_slack_the_first_one_opened(
         opened.append(bot.slack.state.connections_made - before)
 
     assert opened == [1, 0]
+
+
+def test_the_senders_threads_end_as_the_process_stops(start_bot: StartBot) -> None:
+    """`Runtime.close` shuts the threads a drain kept for the next one down: none is left running."""
+    before = sender_threads()
+    running = start_bot()
+    bot = next(running)
+    load_org_and_policy(bot.sessions, bot.clock.now())
+    with bot.sessions.begin() as session:
+        workspace = session.get_one(Workspace, employee(session, "U0AGENT1").workspace_id)
+        payload = {"channel": "U0AGENT1", "text": "Your refund was approved"}
+        outbox.enqueue(
+            session, workspace=workspace, key="one", method="chat.postMessage", payload=payload, now=bot.clock.now()
+        )
+    assert drain_outbox(bot.runtime.deps, bot.runtime.sender_client) == 1
+    assert sender_threads() - before, "the drain's threads are kept for the next one"
+
+    next(running, None)  # the bot stops: runtime.close()
+
+    assert sender_threads() - before == set()
+
+
+def sender_threads() -> set[threading.Thread]:
+    return {thread for thread in threading.enumerate() if thread.name.startswith("sender")}
 
 
 def test_a_pulse_reminder_slack_refuses_is_logged_without_its_person(bot: RunningBot) -> None:

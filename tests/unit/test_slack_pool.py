@@ -135,23 +135,6 @@ def test_a_connection_the_server_closed_while_idle_is_not_used_and_the_call_is_n
     assert len(server.connections) == 2
 
 
-def test_a_call_whose_kept_connection_fails_as_it_is_sent_is_sent_again_on_a_new_one(server: Counting) -> None:
-    """A server closing a kept connection after the check before reuse: the call's sending fails (here, a call too
-    long for the sockets' buffers, reset as it arrives). Slack never had all of it, so it goes once more."""
-    client = pooled(server.api_url, retry_handlers=[])  # no retry of slack_sdk's to send it again
-    post(client)
-
-    server.resets_next = True
-    post(client, LONG)
-
-    assert [text for _, text in server.calls] == ["Thanks for the refund, Sam", LONG]
-    assert len(server.connections) == 2
-
-
-LONG = "x" * 16_000_000
-"""Longer than what the sockets of a local connection hold, so that its sending is under way when it is reset."""
-
-
 def test_a_connection_idle_longer_than_the_limit_is_closed_rather_than_reused(server: Counting) -> None:
     moments = [0.0]
     client = pooled(server.api_url)
