@@ -45,6 +45,8 @@ def main() -> None:
         )  # fmt: skip
         deps = make_deps(settings, make_session_factory(engine), SystemClock())
         people = _queue(deps, slack.team_id, args.people)
+        for slack_id in people:  # Slack opens no DM with someone it does not know
+            slack.add_user(slack_id, slack_id, team_id=slack.team_id)
         expected = (args.people - args.rate) / args.rate
         injector = _inject_rate_limits(slack, args.rate_limits, every=expected / (args.rate_limits + 1))
         started = time.perf_counter()

@@ -86,12 +86,15 @@ def prepare(
             connection.execute(text("CREATE SCHEMA public"))
     upgrade(engine)
     now = datetime.now(UTC)
+    rows = parse_org_csv(org_csv())
+    for row in rows:  # Slack opens no DM and publishes no Home for someone it does not know
+        slack.add_user(row.slack_id, row.name, tz=row.tz or "UTC", email=row.email, team_id=slack.team_id)
     with make_session_factory(engine).begin() as session:
         workspace = directory.ensure_workspace(session, slack_team_id=slack.team_id, now=now)
         import_org(
             session,
             workspace=workspace,
-            rows=parse_org_csv(org_csv()),
+            rows=rows,
             deactivate_missing=False,
             actor="benchmark",
             now=now,
