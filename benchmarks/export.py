@@ -98,7 +98,8 @@ def _grant(number: int) -> dict[str, object]:
         "id": number, "workspace_id": 1, "nomination_id": number, "recipient_id": taker, "team_id": 1,
         "manager_id": None, "nominator_id": giver,
         "item_key": "shoutout", "title": "Shout-out", "kind": "praise", "value": Decimal(0), "unit": "USD",
-        "reason": f'=cmd|"{number}", thanks\nfor the help', "status": "approved", "granted_at": _when(number),
+        "reason": f'=cmd|"{number}", thanks\nfor the help', "public": True, "status": "approved",
+        "granted_at": _when(number),
     }  # fmt: skip
 
 

@@ -79,6 +79,7 @@ def _nomination(
         "nomination_id": n + 1,
         "recipient_id": nominee,
         "manager_id": org.manager_of[nominee],
+        "public": True,
         "status": "approved",
         "granted_at": decided or at,
     }

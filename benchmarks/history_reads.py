@@ -4,9 +4,10 @@ Run by hand, not a test.
     python -m benchmarks.generate --database-url sqlite:///bench-3y.db --years 3
     python -m benchmarks.history_reads --database-url sqlite:///bench-3y.db
 
-The latest shout-outs are read from the workspace's grants, newest first, until three public ones turn up: it prints
-how many grants that walk passes (every generated nomination is public, so it stops at once; make most of them
-private to see a workspace that seldom shares one, e.g. `UPDATE nominations SET public = (id % 100 = 0)`). `/rewards`
+The latest shout-outs are read from the partial index of public grants not revoked (migration 0058): it prints how
+many entries that index holds for the workspace. Every generated nomination is public; to see a workspace that seldom
+shares one, make most of them private, on the grants too, which keep their own copy from 0058 on: `UPDATE nominations
+SET public = (id % 100 = 0)` and `UPDATE reward_grants SET public = (nomination_id % 100 = 0)`. `/rewards`
 is timed for the person who received most grants and the one who made most nominations (its totals count their
 whole history). Medians and fastest of `--runs`, through SQLAlchemy, one session each.
 """
@@ -54,18 +55,13 @@ def _people(engine: Engine) -> tuple[int, int, int]:
         giver, nominations_made = session.execute(
             select(Nomination.nominator_id, made).group_by(Nomination.nominator_id).order_by(made.desc())
         ).first() or (0, 0)
-        latest = session.execute(grants._LATEST_PUBLIC.select(), {"workspace_id": workspace_id}).all()
-        walked = (
-            session.scalar(
-                select(func.count(RewardGrant.id)).where(
-                    RewardGrant.workspace_id == workspace_id, RewardGrant.granted_at >= latest[-1].granted_at
-                )
+        public = session.scalar(
+            select(func.count(RewardGrant.id)).where(
+                RewardGrant.workspace_id == workspace_id, RewardGrant.public, RewardGrant.status != "revoked"
             )
-            if latest
-            else session.scalar(select(func.count(RewardGrant.id)))
         )
     print(f"person {recipient}: {grants_received:,} grants received; person {giver}: {nominations_made:,} nominations")
-    print(f"the latest {len(latest)} public shout-outs: found among the newest {walked:,} grants")
+    print(f"the latest public shout-outs' index: {public or 0:,} grants public and not revoked")
     return workspace_id, recipient, giver
 
 

@@ -22,13 +22,14 @@ from models.pulse import (
 )
 from models.purged_workspace import PurgedWorkspace
 from models.resolution import Resolution, ResolutionManager
-from models.reward import GrantManager, Nomination, RewardGrant
+from models.reward import PUBLIC_NOT_REVOKED, GrantManager, Nomination, RewardGrant
 from models.seen_request import SeenRequest
 from models.slack_installations import slack_bots, slack_installations, slack_oauth_states
 from models.suggestion import BoundaryProposal, Suggestion, SuggestionBacker
 from models.workspace import Workspace
 
 __all__ = [
+    "PUBLIC_NOT_REVOKED",
     "ROLES",
     "AuditEvent",
     "Base",

@@ -3,7 +3,7 @@
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, text, true
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime
@@ -112,8 +112,9 @@ class RewardGrant(Base):
     unit: Mapped[str] = mapped_column(String(8))
     reason: Mapped[str] = mapped_column(Text)
     resolution_id: Mapped[int | None] = mapped_column(ForeignKey("resolutions.id"))
-    public: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
-    """Its nomination's, copied when granted (it never changes after): the App Home's latest read it by index."""
+    public: Mapped[bool] = mapped_column(Boolean)
+    """Its nomination's, copied when granted (it never changes after): the App Home's latest read it by index. No
+    default: a grant that forgot it would show a private shout-out on every Home (SQLite keeps 0058's `true`)."""
     status: Mapped[str] = mapped_column(String(16))
     granted_at: Mapped[datetime] = mapped_column(UTCDateTime())
     fulfilled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy.exc import SAWarning
 
 from bot.scheduler import SCHEDULE
-from models import Base
+from models import Base, RewardGrant
 from models.schema import HEAD_REVISION, script_heads
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,6 +54,26 @@ def test_the_migrations_create_exactly_the_models(engine: Engine) -> None:
         warnings.filterwarnings("ignore", "autogenerate skipping metadata-specified expression-based index")
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert differences == []
+
+
+def test_the_latest_public_grants_index_holds_what_the_model_says(engine: Engine) -> None:
+    """The comparison above reads no partial index's WHERE: the migration's must be the model's, or the App Home's
+    latest shout-outs (which filter by the model's) would leave the index for a walk of every grant. PostgreSQL
+    rewrites a predicate as it stores it, so the model's is stored the same way on a scratch copy of the table."""
+    [index] = [index for index in RewardGrant.__table__.indexes if index.name == "ix_reward_grants_public_latest"]
+    predicate = str(index.dialect_options[engine.dialect.name]["where"])
+    with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            found = connection.scalar(text("SELECT sql FROM sqlite_master WHERE name = :name"), {"name": index.name})
+            expected = f"WHERE {predicate}"
+        else:
+            found = connection.scalar(text("SELECT pg_get_indexdef(CAST(:name AS regclass))"), {"name": index.name})
+            connection.execute(text("CREATE TEMPORARY TABLE model_grants (LIKE reward_grants) ON COMMIT DROP"))
+            connection.execute(text(f"CREATE INDEX model_public_latest ON model_grants (id) WHERE {predicate}"))
+            made = connection.scalar(text("SELECT pg_get_indexdef(CAST('model_public_latest' AS regclass))"))
+            expected = made[made.index(" WHERE ") + 1 :]
+            connection.rollback()
+    assert found.endswith(f" {expected}"), (found, expected)
 
 
 def test_the_head_every_process_checks_is_the_newest_migration() -> None:

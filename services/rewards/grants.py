@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from sqlalchemy import bindparam, exists, func, literal, select, text, true
 from sqlalchemy.orm import Session, aliased
 
-from models import Employee, Nomination, RewardGrant, Suggestion, Workspace
+from models import PUBLIC_NOT_REVOKED, Employee, Nomination, RewardGrant, Suggestion, Workspace
 from services import audit, directory
 from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from services.policy.rewards import RewardItem, RewardPolicy, default_shoutout
@@ -44,9 +44,9 @@ _RECEIVED = select(func.count(RewardGrant.id)).where(
 # Only the names and the reason: loading whole grants joins both people's teams too, and PostgreSQL spends
 # longer planning a six-table join than running it.
 _NOMINATOR, _RECIPIENT = aliased(Employee), aliased(Employee)
-# The partial index's own filter, written as it is (`public = 1`, or a bound 'revoked', would keep SQLite's planner, and
-# PostgreSQL's generic plan, off it): only the public grants are read, however few there are.
-_PUBLIC_NOT_REVOKED = text("reward_grants.public AND reward_grants.status <> 'revoked'")
+# The partial index's own filter, its very text (`public = 1`, or a bound 'revoked', keeps SQLite's planner, and
+# PostgreSQL's generic plan, off it; the people joined have neither column): only the public grants are read.
+_PUBLIC_NOT_REVOKED = text(PUBLIC_NOT_REVOKED)
 _LATEST_PUBLIC = (
     select(_NOMINATOR.name.label("nominator"), _RECIPIENT.name.label("recipient"), RewardGrant.reason)
     .add_columns(RewardGrant.granted_at, RewardGrant.id)

@@ -37,7 +37,7 @@ def add_grants(sessions: sessionmaker[Session], count: int) -> None:
             insert(RewardGrant),
             [
                 {**common, "id": n, "nomination_id": n, "recipient_id": taker, "nominator_id": giver,
-                 "granted_at": at(10, 9) + timedelta(seconds=n)}
+                 "public": True, "granted_at": at(10, 9) + timedelta(seconds=n)}
                 for n in numbers
             ],
         )  # fmt: skip

@@ -9,6 +9,11 @@ nomination only, so the Home walked the workspace's grants newest first, looking
 public ones turned up: in a workspace that seldom shares one, its whole history on every opening of the tab. A grant
 now carries `public`, copied from its nomination (which never changes after), and a partial index holds only the
 public grants not revoked, newest last.
+
+The column is added with a server default of true, so that the ADD COLUMN writes no row on PostgreSQL, and only the
+private grants are then updated; the default is dropped after, so that a grant written without `public` is refused
+rather than shown on every Home. SQLite cannot drop a column's default in place (copying `reward_grants` would break
+every foreign key pointing at it), so there the default stays.
 """
 
 from collections.abc import Sequence
@@ -30,6 +35,8 @@ def upgrade() -> None:
     nominations = sa.table("nominations", sa.column("id", sa.Integer()), sa.column("public", sa.Boolean()))
     private = sa.select(nominations.c.id).where(nominations.c.public.is_(False))
     op.execute(grants.update().where(grants.c.nomination_id.in_(private)).values(public=False))
+    if op.get_bind().dialect.name != "sqlite":
+        op.alter_column("reward_grants", "public", server_default=None)
     op.create_index(
         "ix_reward_grants_public_latest",
         "reward_grants",
