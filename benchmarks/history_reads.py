@@ -13,14 +13,13 @@ whole history). Medians and fastest of `--runs`, through SQLAlchemy, one session
 """
 
 import argparse
-import statistics
-import time
 from collections.abc import Callable
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from benchmarks.digest import NOW
+from benchmarks.nominator_counts import timed
 from models import Employee, Nomination, RewardGrant, Workspace
 from models.engine import make_engine
 from services.rewards import grants
@@ -71,15 +70,8 @@ def _history(session: Session, workspace_id: int, employee_id: int) -> None:
 
 
 def _report(name: str, engine: Engine, runs: int, work: Callable[[Session], object]) -> None:
-    """One run first, untimed, reads the pages in."""
-    seconds = []
-    with Session(engine) as session:
-        work(session)
-        for _ in range(runs):
-            started = time.perf_counter()
-            work(session)
-            seconds.append(time.perf_counter() - started)
-    print(f"{name}: median {statistics.median(seconds) * 1000:.2f} ms, fastest {min(seconds) * 1000:.2f} ms")
+    median, fastest = timed(engine, runs, work)
+    print(f"{name}: median {median:.2f} ms, fastest {fastest:.2f} ms")
 
 
 if __name__ == "__main__":

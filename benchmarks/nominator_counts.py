@@ -48,7 +48,7 @@ def main() -> None:
         for revision in (BEFORE, HEAD_REVISION):
             migrate(engine, "downgrade" if revision == BEFORE else "upgrade", revision)
             for name, statement in STATEMENTS.items():
-                median, fastest = _timed(engine, args.runs, lambda s, st=statement: s.execute(st, values).all())
+                median, fastest = timed(engine, args.runs, lambda s, st=statement: s.execute(st, values).all())
                 print(f"round {number}, at {revision}: {name}: median {median:.3f} ms, fastest {fastest:.3f} ms")
     migrate(engine, "upgrade", HEAD_REVISION)
 
@@ -74,7 +74,7 @@ def _busiest_giver(engine: Engine) -> dict[str, object]:
     return {"employee_id": giver, "since": since, "workspace_id": workspace_id, "nominee_id": nominee, "item_key": ITEM}
 
 
-def _timed(engine: Engine, runs: int, work: Callable[[Session], object]) -> tuple[float, float]:
+def timed(engine: Engine, runs: int, work: Callable[[Session], object]) -> tuple[float, float]:
     """Median and fastest in ms; one run first, untimed, reads the pages in."""
     seconds = []
     with Session(engine) as session:
