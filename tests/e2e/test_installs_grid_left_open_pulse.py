@@ -10,7 +10,7 @@ from bot.fakeslack.driver import SlackDriver
 from bot.fakeslack.server import Call
 from handlers.blocks import pulse as blocks
 from handlers.jobs.drain_outbox import drain_outbox
-from models import PulseComment, PulseResponse
+from models import Employee, PulseComment, PulseReceipt, PulseResponse, Workspace
 from services.pulse.taken_over import NOT_YOUR_QUESTION, NOT_YOUR_ROUND
 from tests.conftest import RunningBot
 from tests.e2e.test_decisions_forged_ids import stored
@@ -25,11 +25,11 @@ BEFORE = "Pulse round 1 was opened before your org's Latitude took this workspac
 
 
 def asked_then_taken_over(
-    bot: RunningBot, *, org_file: str = WITH_NIA, answering: bool = False
+    bot: RunningBot, *, org_file: str = WITH_NIA, answering: bool = False, typing: tuple[str, ...] = ()
 ) -> tuple[SlackDriver, SlackDriver, Call]:
-    """T0NORTH's own install asks Ned the questions of its round 1 (and, `answering`, he answers the first); then the
-    org-wide install is granted T0NORTH, its people read from `org_file`. The drivers of T0NORTH's own install and of
-    the org's, and Ned's questions DM as he last saw it."""
+    """T0NORTH's own install asks Ned the questions of its round 1 (and, `answering`, he answers the first), and each
+    of `typing` types `/pulse` there; then the org-wide install is granted T0NORTH, its people read from `org_file`.
+    The drivers of T0NORTH's own install and of the org's, and Ned's questions DM as he last saw it."""
     north = install_in_the_org(bot, "T0NORTH", NORTH_ORG)
     assert "Pulse round 1 is open" in north.command("W0HR", "/pulse", "start").text
     drain_outbox(bot.runtime.deps, bot.runtime.sender_client)
@@ -37,6 +37,8 @@ def asked_then_taken_over(
     if answering:
         north.click("W0NAGENT", asked, answer_ids(asked)[0][2])
         asked = [call for call in bot.slack.messages_to("W0NAGENT") if call.method == "chat.update"][-1]
+    for slack_id in typing:
+        north.command(slack_id, "/pulse")
     bot.slack.add_user("W0GMGR", "Gus Manager", teams=("T0NORTH",), enterprise_id="E0GROUP")
     bot.slack.installing(enterprise_id="E0GROUP", user_id="W0HR")
     assert install(bot.events_url).status == 200
@@ -45,6 +47,18 @@ def asked_then_taken_over(
     org.org_event({"type": "team_access_granted", "team_ids": ["T0NORTH"]})
     bot.slack.reset()
     return north, org, asked
+
+
+def asked_in_north(bot: RunningBot) -> dict[str, bool]:
+    """Whether T0NORTH's own round asked each of the people of its own directory."""
+    with bot.sessions() as session:
+        rows = session.execute(
+            select(Employee.slack_id, PulseReceipt.id)
+            .join(Workspace, Workspace.id == Employee.workspace_id)
+            .outerjoin(PulseReceipt, PulseReceipt.employee_id == Employee.id)
+            .where(Workspace.slack_team_id == "T0NORTH")
+        )
+        return {slack_id: receipt is not None for slack_id, receipt in rows}
 
 
 def told(bot: RunningBot) -> str:
@@ -101,10 +115,29 @@ def test_a_click_forged_with_the_ids_of_the_workspaces_own_round_by_one_it_never
         oauth_bot.slack.reset()
         north.click("W0OLI", answered, action, forged=True)
         said.append(told(oauth_bot))
+        assert oauth_bot.slack.calls("views.open") == [], action
     oauth_bot.slack.reset()
     north.click("W0NAGENT", answered, change_id(answered))
 
     assert said == [NOT_YOUR_QUESTION, NOT_YOUR_QUESTION, NOT_YOUR_ROUND], said
-    assert oauth_bot.slack.calls("views.open") == []
     assert stored(engine) == before, "a refused click writes nothing"
     assert told(oauth_bot).startswith(BEFORE)
+
+
+def test_one_there_whom_the_round_had_not_reached_is_told_as_of_a_missing_id(
+    oauth_bot: RunningBot,  # noqa: F811
+    engine: Engine,
+) -> None:
+    """Noa, whom T0NORTH's own org file did not list, typed `/pulse` there while its round was open: the round had not
+    asked her when the org, whose file lists her, took the workspace over. Her comment forged with its id is told what
+    a missing id gets: being in that directory is not being asked."""
+    oauth_bot.slack.add_user("W0NOA", "Noa Agent", teams=("T0NORTH",), enterprise_id="E0GROUP")
+    with_noa = WITH_NIA + "W0NOA,Noa Agent,Support,frontline,W0HR,,Europe/London,\n"
+    north, _org, asked = asked_then_taken_over(oauth_bot, org_file=with_noa, typing=("W0NOA",))
+    assert asked_in_north(oauth_bot) == {"W0HR": True, "W0NMGR": True, "W0NAGENT": True, "W0NOA": False}
+    before = stored(engine)
+
+    north.click("W0NOA", asked, blocks.COMMENT_ACTION, forged=True)
+
+    assert told(oauth_bot) == NOT_YOUR_ROUND
+    assert stored(engine) == before, "a refused click writes nothing"
