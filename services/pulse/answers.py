@@ -86,12 +86,10 @@ def respondent_of(pulse_round: PulseRound, employee: Employee, purpose: str = "a
     return hashlib.sha256(f"{pulse_round.salt}:{pulse_round.id}:{employee.id}:{purpose}".encode()).hexdigest()
 
 
-def my_round(
-    session: Session, *, workspace: Workspace, employee: Employee, now: datetime, round_id: int | None = None
-) -> MyRound:
-    """The caller's open round (or the one named): questions and their own answers so far. Rounds ask only
-    active people, so someone who left is told so, not promised the next round."""
-    return _mine(session, _round_for_answer(session, workspace, employee, round_id, now), employee)
+def my_round(session: Session, *, workspace: Workspace, employee: Employee, now: datetime) -> MyRound:
+    """The caller's open round: questions and their own answers so far. Rounds ask only active people, so someone
+    who left is told so, not promised the next round."""
+    return _mine(session, _round_for_answer(session, workspace, employee, None, now), employee)
 
 
 def my_round_asking(
