@@ -45,6 +45,23 @@ def waiting_in_south(bot: RunningBot, south: SlackDriver, model: type[Resolution
     return dm
 
 
+def forged_while_held(
+    bot: RunningBot,
+    model: type[Resolution | Nomination | RewardGrant | BoundaryProposal],
+    driver: SlackDriver,
+    clicker: str,
+    message: Call,
+    button: str,
+) -> list[str]:
+    """What `clicker` is told of a forged click on `button`, sent while another connection holds every `model` row
+    locked (as someone deciding it that very moment would)."""
+    with bot.runtime.engine.connect() as holder:
+        holder.execute(select(model.id).with_for_update())
+        driver.click(clicker, message, button, forged=True)
+        holder.rollback()
+    return [call.text for call in bot.slack.calls("response_url")]
+
+
 @pytest.mark.parametrize("model, approver, approve, refusal", [REQUEST, NOMINATION])
 def test_a_click_forged_from_another_workspace_is_refused_at_once_while_the_row_is_locked(
     impatient_bot: RunningBot, model: type[Resolution | Nomination], approver: str, approve: str, refusal: str
@@ -57,12 +74,7 @@ def test_a_click_forged_from_another_workspace_is_refused_at_once_while_the_row_
     dm = waiting_in_south(bot, south, model, approver)
     bot.slack.reset()
 
-    with bot.runtime.engine.connect() as holder:
-        holder.execute(select(model.id).with_for_update())
-        north.click("W0NMGR", dm, approve, forged=True)
-        holder.rollback()
-
-    said = [call.text for call in bot.slack.calls("response_url")]
+    said = forged_while_held(bot, model, north, "W0NMGR", dm, approve)
     assert said == [f":warning: {refusal}"], said
     with bot.sessions() as session:
         assert session.scalars(select(model.status)).all() == ["pending"]
@@ -84,12 +96,7 @@ def test_a_grants_fulfil_forged_from_another_workspace_is_refused_at_once_while_
         grant_id = session.scalars(select(RewardGrant.id)).one()
     bot.slack.reset()
 
-    with bot.runtime.engine.connect() as holder:
-        holder.execute(select(RewardGrant.id).with_for_update())
-        north.click("W0HR", to_fulfil, reward_blocks.FULFIL, forged=True)
-        holder.rollback()
-
-    said = [call.text for call in bot.slack.calls("response_url")]
+    said = forged_while_held(bot, RewardGrant, north, "W0HR", to_fulfil, reward_blocks.FULFIL)
     assert said == [f":warning: There is no reward grant #{grant_id} here."], said
     with bot.sessions() as session:
         assert session.scalars(select(RewardGrant.fulfilled_at)).all() == [None]
@@ -110,12 +117,7 @@ def test_a_boundary_proposals_click_forged_from_another_workspace_is_refused_at_
     forged = dataclasses.replace(dm, args={**dm.args, "blocks": proposal_blocks.proposal_message(proposal, "USD", ())})
     bot.slack.reset()
 
-    with bot.runtime.engine.connect() as holder:
-        holder.execute(select(BoundaryProposal.id).with_for_update())
-        north.click("W0HR", forged, button, forged=True)
-        holder.rollback()
-
-    said = [call.text for call in bot.slack.calls("response_url")]
+    said = forged_while_held(bot, BoundaryProposal, north, "W0HR", forged, button)
     assert said == [f":warning: There is no boundary proposal #{proposal.id} to {verb} here."], said
     with bot.sessions() as session:
         assert session.scalars(select(BoundaryProposal.status)).all() == ["proposed"]
