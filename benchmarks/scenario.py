@@ -76,7 +76,7 @@ class Scenario:
 
 
 def prepare(
-    database_url: str, slack: FakeSlack, secret: str, pending: int = 1500, policy_tree: Path = ROOT
+    database_url: str, slack: FakeSlack, secret: str, pending: int = 3000, policy_tree: Path = ROOT
 ) -> Scenario:
     """The world on a fresh database, with the benchmark policy of the source tree that will serve it."""
     engine = make_engine(database_url)
@@ -101,7 +101,8 @@ def prepare(
         )
         load_policy(session, workspace=workspace, text=benchmark_policy(policy_tree), loaded_by="benchmark", now=now)
     invitations = open_pulse_round(engine, slack)
-    approvals = itertools.cycle(queue_approval_requests(engine, slack, pending))
+    approval_requests = queue_approval_requests(engine, slack, pending)
+    approvals = itertools.cycle(approval_requests)
     engine.dispose()
     driver = SlackDriver("http://unused", secret, slack)
     people = frontline_ids()
@@ -125,8 +126,12 @@ def prepare(
         return urlencode(driver.command_fields(user, "/resolve", text)), FORM
 
     def approve_click() -> Request:
-        manager, request = next(approvals)
-        return payload_body(driver.click_payload(manager, request, "resolution_approve")), FORM
+        """A click on a request still waiting (a server that decides them, Latitude, uses them up; the bare app
+        does not): one already decided no longer shows the button, and Slack sends no click from it."""
+        for manager, request in itertools.islice(approvals, len(approval_requests)):
+            if still_asks(slack, request):
+                return payload_body(driver.click_payload(manager, request, "resolution_approve")), FORM
+        raise SystemExit(f"all {pending} approval requests were decided: prepare more (scenario.prepare's pending)")
 
     last_home = [people[0]]
 
@@ -245,6 +250,11 @@ def open_pulse_round(engine: Engine, slack: FakeSlack) -> list[tuple[str, Call]]
     earlier = len(slack.calls("chat.postMessage"))  # another world's invitations, on the same Slack
     drain_outbox(deps, create_client(settings))
     return [(call.channel, call) for call in slack.calls("chat.postMessage")[earlier:] if answer_rows(call)]
+
+
+def still_asks(slack: FakeSlack, request: Call) -> bool:
+    """The approval request still shows its Approve button."""
+    return "resolution_approve" in json.dumps(as_shown_now(slack, request).args.get("blocks"))
 
 
 def as_shown_now(slack: FakeSlack, message: Call) -> Call:
