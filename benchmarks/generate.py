@@ -2,7 +2,7 @@
 
     python -m benchmarks.generate --database-url sqlite:///bench-1y.db --years 1
 
-One workspace; 10,000 employees of whom 1,000 managers in a 5-level tree; resolutions spread evenly
+One workspace; 10,000 employees by default, a tenth of them managers in a 5-level tree; resolutions spread evenly
 over the history (1,000,000 a year by default) and written in bulk: SQLAlchemy Core `insert()` with
 lists of dicts, or COPY on PostgreSQL. Each kind of history is one function in HISTORY: resolutions here,
 nominations with their grants and pulse rounds with their answers in benchmarks/history.py.
@@ -26,6 +26,8 @@ from models.schema import upgrade
 from services.policy.versions import load_policy
 
 MANAGER_LEVELS = (1, 9, 90, 300, 600)
+"""Managers per level in an org of 10,000; a smaller or bigger org has as many in proportion (at least one each)."""
+LEVELS_ORG = 10_000
 ZONES = ("America/New_York", "America/Chicago", "America/Los_Angeles", "Europe/London", "Europe/Paris", "Asia/Tokyo")
 CATEGORIES = ("refund", "credit", "replacement", "fee_waiver", "reschedule")
 COMPLAINTS = (
@@ -66,13 +68,11 @@ def generate_org(engine: Engine, employees: int, rng: random.Random) -> Org:
         workspace_id = connection.execute(
             insert(Workspace).values(slack_team_id="TBENCH", name="Benchmark", created_at=END).returning(Workspace.id)
         ).scalar_one()
-        rows, manager_of = _people(workspace_id, employees, rng)
+        levels = manager_levels(employees)
+        rows, manager_of = _people(workspace_id, employees, levels, rng)
         connection.execute(
             insert(Team),
-            [
-                {"id": n + 1, "workspace_id": workspace_id, "name": f"Team {n + 1:04d}"}
-                for n in range(MANAGER_LEVELS[-1])
-            ],
+            [{"id": n + 1, "workspace_id": workspace_id, "name": f"Team {n + 1:04d}"} for n in range(levels[-1])],
         )
         for start in range(0, len(rows), BATCH):
             connection.execute(insert(Employee), rows[start : start + BATCH])
@@ -84,12 +84,22 @@ def generate_org(engine: Engine, employees: int, rng: random.Random) -> Org:
         return Org(workspace_id, version.id, frontline, manager_of)
 
 
-def _people(workspace_id: int, employees: int, rng: random.Random) -> tuple[list[dict[str, Any]], dict[int, int]]:
+def manager_levels(employees: int) -> list[int]:
+    """How many managers each level has, in proportion to the org's size; stops an org too small for any frontline."""
+    levels = [max(1, round(size * employees / LEVELS_ORG)) for size in MANAGER_LEVELS]
+    if sum(levels) >= employees:
+        raise SystemExit(f"--employees {employees} is too few: {sum(levels)} managers leave nobody on the front line")
+    return levels
+
+
+def _people(
+    workspace_id: int, employees: int, levels: list[int], rng: random.Random
+) -> tuple[list[dict[str, Any]], dict[int, int]]:
     """Managers level by level (each reports to one of the level above), then frontline under the last level."""
     rows: list[dict[str, Any]] = []
     manager_of: dict[int, int] = {}
     above: list[int] = []
-    for size in MANAGER_LEVELS:
+    for size in levels:
         level = [len(rows) + n + 1 for n in range(size)]
         for n, person in enumerate(level):
             boss = above[n % len(above)] if above else None
