@@ -154,10 +154,10 @@ def _two_marks(text: str, currency: str | None) -> str | None:
         hundredths = f"{number}{cents}" if len(cents) == 1 else f"{number} {cents}"  # `20¢`, `50p`
         if currency and currency not in currencies_of(cents):  # `£20c`: not `20c`, which the policy refuses
             hundredths = whole + number
-        return (
-            f"`{echoed(text)}` is marked both `{echoed(before)}` and `{echoed(after)}`: write "
-            f"`{echoed(whole + _hundredths(number))}` or `{echoed(hundredths)}`, not both."
-        )
+        marked = f"`{echoed(text)}` is marked both `{echoed(before)}` and `{echoed(after)}`: write"
+        if not _whole_hundredths(number, currency):  # `£1.50p`: never £0.015, offered as £0.02
+            return f"{marked} `{echoed(whole + number)}`."
+        return f"{marked} `{echoed(whole + _hundredths(number))}` or `{echoed(hundredths)}`, not both."
     if both_one_currency(before, after):
         return None
     limits = f"Your limits are in {currency}, and " if currency else ""
@@ -173,6 +173,11 @@ def _not_the_policys(text: str, mark: str, currency: str) -> str:
         f"Your limits are in {currency}, and `{echoed(text)}` is not{_read_as(mark)}: "
         f"give the amount in {currency}, like `{format_money(Decimal(45), currency)}`."
     )
+
+
+def _whole_hundredths(number: str, currency: str | None) -> bool:
+    """`2000` pence are £20; `1.50` has no whole hundredths, so `£1.50p` can only be £1.50."""
+    return not _PLAIN.match(number) or has_minor_units_of(Decimal(number.replace(",", "")).scaleb(-2), currency)
 
 
 def _hundredths(number: str) -> str:

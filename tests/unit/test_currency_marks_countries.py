@@ -214,4 +214,5 @@ def test_a_number_then_a_word_that_multiplies_it_is_asked_for_in_digits(
     """`refund 2 thousand order 5` was logged as $2, "thousand" put in what happened."""
     with pytest.raises(InvalidInput, match=re.escape(message)):
         read_amount(sentence.split(), "refund", currency)
-    assert read_amount(["2", "Grand", "Hotel"], "refund", currency) == 2
+    with pytest.raises(InvalidInput, match=re.escape("put a word before `Grand`: `/resolve refund 2 for Grand …`")):
+        read_amount(["2", "Grand", "Hotel"], "refund", currency)

@@ -1,0 +1,105 @@
+"""An amount with a space on either side of its comma or point (`1, 200`, `1 .200`, `1 . 200`, `12. 50`), as a
+phone's keyboard types it: read apart, the number before the space was logged alone ($1 for $1,200, $12 for $12.50)."""
+
+import re
+from dataclasses import dataclass
+
+from services.currency_marks import split_mark, words_of_mark
+from services.errors import InvalidInput
+from services.money import (
+    continues_amount,
+    decimals_of,
+    is_currency_mark,
+    is_currency_word,
+    without_trailing_punctuation,
+)
+from services.resolutions.reference_parts import counts
+from services.text import escape_mrkdwn
+
+_MARKS = ".,"
+_CENTS = re.compile(r"\d{1,2}")
+_WHOLE = re.compile(r"\d+")
+
+
+@dataclass(frozen=True)
+class _Spaced:
+    """The marks between the amount and the digits after it, the digits, and how many words hold them."""
+
+    marks: str
+    digits: str
+    taken: int
+
+    def as_typed(self, typed: str, words: list[str]) -> str:
+        return " ".join([typed, *words[: self.taken]])
+
+
+def _spaced(typed: str, ended: str, words: list[str]) -> _Spaced | None:
+    """A comma or a point set apart from the digits that follow the amount (`1, 200`, `1 ,200`, `1 . 200`): one kind
+    of mark only, a lone full stop or any commas. A Slack emoji (`5 :100:`) is no number."""
+    marks, taken = typed[len(ended) :], 1
+    if words and not words[0].strip(_MARKS):
+        marks, taken = marks + words[0], 2
+    if len(words) < taken:
+        return None
+    following = words[taken - 1]
+    if len(following) > 2 and following[0] == following[-1] == ":":
+        return None
+    digits = following.lstrip(_MARKS)
+    marks += following[: len(following) - len(digits)]
+    if not marks or (set(marks) - {","} and marks != "."):
+        return None
+    return _Spaced(marks, without_trailing_punctuation(digits), taken)
+
+
+def _counts_something(group: str, after: list[str]) -> bool:
+    """`20, 150 minutes wait`, `25. 100 percent our fault`: the group is a quantity of what follows it (a unit, a
+    span of time, things counted: as a reference's digits are told apart), not part of the amount; before a
+    currency (`1, 200 dollars`) it is the amount's."""
+    if not after or is_currency_word(without_trailing_punctuation(after[0])) or is_currency_mark(after[0]):
+        return False
+    return counts(group, " ".join(after[:2]))
+
+
+def group_of_thousands(typed: str, ended: str, words: list[str], category: str) -> str | None:
+    """The group of three digits after a comma set apart by a space (`1, 200`, `1 ,200`, `1 , 200`), taken from
+    `words`, to be refused whole as `1 200` is, unless it counts what follows it (`20, 150 minutes wait`). After a
+    point it could be 1 or 1,200, and is asked about; a full stop ending the amount before the group and more words
+    starts the next sentence (`20. 404 error at checkout`)."""
+    spaced = _spaced(typed, ended, words)
+    if spaced is None or not continues_amount(ended, spaced.digits):
+        return None
+    after = words[spaced.taken :]
+    if _counts_something(spaced.digits, after):
+        return None
+    if typed[len(ended) :] == "." and after and not words_of_mark(spaced.digits, after):
+        return None
+    if spaced.marks == ".":
+        asked = _could_be(spaced.as_typed(typed, words), ended, spaced.digits, ",", category)
+        raise InvalidInput(asked, field="amount")
+    del words[: spaced.taken]
+    return spaced.digits
+
+
+def refuse_spaced_cents(typed: str, ended: str, words: list[str], category: str, currency: str) -> None:
+    """`12. 50`, `12 .50`, `12 , 50`: one or two digits after a point or a comma set apart may be the cents of the
+    amount, asked about, never logged as 12; unless they count what follows (`20. 3 items missing`), or the currency
+    has no cents."""
+    spaced = _spaced(typed, ended, words)
+    whole = split_mark(ended)[0]
+    if spaced is None or not _CENTS.fullmatch(spaced.digits) or not (_WHOLE.fullmatch(whole) and ended[-1].isdigit()):
+        return
+    if decimals_of(currency) == 0 or _counts_something(spaced.digits, words[spaced.taken :]):
+        return
+    raise InvalidInput(_could_be(spaced.as_typed(typed, words), ended, spaced.digits, ".", category), field="amount")
+
+
+def _could_be(as_typed: str, ended: str, digits: str, joint: str, category: str) -> str:
+    """`1. 200` could be 1 or 1,200 (`joint` a comma), `12. 50` 12 or 12.50 (a point): the number to write for the
+    second, and how to keep the first."""
+    shown, group = escape_mrkdwn(as_typed), escape_mrkdwn(digits)
+    number, joined = escape_mrkdwn(ended), escape_mrkdwn(f"{ended}{joint}{digits}")
+    written = joined.replace(",", "")
+    return (
+        f"`{shown}` could be {number} or {joined}: write `{written}` if that is the amount, "
+        f"or put a word before `{group}`: `/resolve {category} {number} for {group} …`."
+    )
