@@ -24,7 +24,7 @@ from handlers import (
     pulse_relay_outbox,
     suggestion_told,
 )
-from handlers.delivery import send_for_workspace
+from handlers.delivery import client_for, send_for_workspace
 from handlers.delivery_refusals import PUBLISH, TOKEN_RETRY_SECONDS, TOKEN_UNAVAILABLE
 from handlers.deps import Deps
 from handlers.home_reader_asks import ReaderAsks
@@ -56,7 +56,7 @@ def drain_outbox(deps: Deps, client: WebClient, *, batch: int = BATCH, at_most: 
 def drain_on(pool: Executor, deps: Deps, client: WebClient, *, batch: int, until: datetime | None) -> int:
     """The drain, sending each batch on the threads it was lent: no other drain's waits hold them up."""
     sent = 0
-    found = Found(readers=ReaderAsks(deps.pacer))
+    found = Found(readers=ReaderAsks(deps.pacer, own=partial(client_for, deps)))
     owed: list[Claimed] = []  # updates this drain holds for messages settled while on their way, sent next
     first, out_of_time = True, False
     while not deps.stopping.is_set():
