@@ -15,7 +15,7 @@ def unknown_id_notice(person_id: str, name: str, slack_id: str) -> dict[str, Any
     text = (
         f":warning: The org file lists {who}, but Slack has nobody with the Slack id `{escape_mrkdwn(slack_id)}` in "
         "this workspace (`users.info`: `user_not_found`): the id is mistyped, or belongs to another workspace. Until "
-        "it is fixed, Latitude cannot reach them: their App Home is not published and Slack refuses DMs to them.\n"
+        "it is fixed, Latitude cannot reach them: it publishes no App Home and sends no DM to them.\n"
         f"To fix it, correct the `slack_id` on {escape_mrkdwn(name)}'s line of the org file (their id is under "
         "*Copy member ID* in their Slack profile) and import it again (`python -m bot org import FILE`)."
     )

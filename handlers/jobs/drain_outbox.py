@@ -23,6 +23,7 @@ from handlers import (
     messages_tab,
     pulse_relay_outbox,
     suggestion_told,
+    unknown_ids,
 )
 from handlers.delivery import client_for, send_for_workspace
 from handlers.delivery_refusals import PUBLISH, TOKEN_RETRY_SECONDS, TOKEN_UNAVAILABLE
@@ -69,7 +70,8 @@ def drain_on(pool: Executor, deps: Deps, client: WebClient, *, batch: int, until
             claimed = [*owed, *([] if out_of_time else outbox.claim_due(session, now=taken_at, limit=batch))]
             to_send, kept = messages_tab.withhold(session, claimed, now=taken_at)
             to_send, told = suggestion_told.told_otherwise(session, deps.relay, to_send)
-            kept += told
+            to_send, unknown = unknown_ids.withhold_dms(session, to_send)
+            kept += told + unknown
         sends = kept + [
             pair
             for pairs in pool.map(lambda group: send_in_order(deps, client, group, found), by_channel(to_send))

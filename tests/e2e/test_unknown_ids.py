@@ -10,7 +10,9 @@ from sqlalchemy import select
 
 from handlers.blocks.unknown_ids import SUMMARY
 from handlers.jobs.drain_outbox import drain_outbox
-from models import AuditEvent
+from handlers.unknown_ids import DM_NOT_SENT
+from models import AuditEvent, Delivery
+from services import directory, outbox
 from services.unknown_ids import SLACK_ID_UNKNOWN
 from tests.conftest import FIXTURES, RunningBot
 from tests.e2e.test_home_again_sending import queue_homes_again
@@ -125,3 +127,37 @@ def test_nobody_is_told_of_someone_slack_knows(bot: RunningBot) -> None:
 
     assert publishes_and_asks(bot, "U0AGENT2") == (2, 2) and remembered(bot) == []
     assert told(bot) == {person: [] for person in HR}
+
+
+def dm_sent(bot: RunningBot, key: str) -> tuple[int, str | None]:
+    """A DM to the mistyped id, drained: how many times Slack was called with it, and why it was not delivered."""
+    with bot.sessions.begin() as session:
+        workspace = directory.find_workspace(session, "T0LATITUDE")
+        assert workspace is not None
+        dm = {"channel": TYPO, "text": "hello"}
+        outbox.enqueue(
+            session, workspace=workspace, key=key, method="chat.postMessage", payload=dm, now=bot.clock.now()
+        )
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+    with bot.sessions() as session:
+        error = session.scalars(select(Delivery.last_error).where(Delivery.idempotency_key == key)).one()
+    return len(bot.slack.calls("chat.postMessage:failed", channel=TYPO)), error
+
+
+def test_dms_to_an_id_slack_has_nobody_of_are_given_up_unsent_once_it_is_confirmed(bot: RunningBot) -> None:
+    load_org_with_a_typo(bot)
+    load_policy(bot.sessions, bot.clock.now())
+    assert dm_sent(bot, "dm-before") == (1, "channel_not_found")
+
+    home_sent_again(bot)
+    assert dm_sent(bot, "dm-after") == (1, DM_NOT_SENT.error)
+
+    bot.clock.advance(timedelta(hours=1))
+    load_org_with_a_typo(bot)
+    assert dm_sent(bot, "dm-after-import") == (2, "channel_not_found")
+    forgive_homes_to_nobody_nor_dms(bot)
+
+
+def forgive_homes_to_nobody_nor_dms(bot: RunningBot) -> None:
+    assert all("U0TYPO9 is nobody the workspace knows" in said for said in bot.slack.violations)
+    bot.slack.violations.clear()
