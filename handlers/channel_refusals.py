@@ -17,7 +17,7 @@ from typing import Any, Literal, NamedTuple
 
 from sqlalchemy.orm import Session
 
-from handlers import request_refusals
+from handlers import request_refusals, unknown_ids
 from handlers.blocks.channel_refusals import ChannelUse, refused_channel_notice
 from handlers.messages_tab import NOT_SENT, TAB_OFF
 from models import Workspace
@@ -92,8 +92,9 @@ class Notice(NamedTuple):
 
 def notices(session: Session, sends: list[tuple[Claimed, SendOutcome]], now: datetime) -> list[Notice]:
     """A DM to each HR person and admin of the workspace for each refusal among `sends` (`notices_of`), and those owed
-    for a decision request that never reached its decider (handlers/request_refusals.py)."""
-    owed = request_refusals.notices(session, sends, now)
+    for a decision request that never reached its decider (handlers/request_refusals.py) or an org-file Slack id Slack
+    has nobody of (handlers/unknown_ids.py)."""
+    owed = request_refusals.notices(session, sends, now) + unknown_ids.notices(session, sends, now)
     unreached = [Notice(told.workspace, told.key, told.payload) for told in owed]
     return notices_of(session, refusals(sends), now) + unreached
 

@@ -75,7 +75,7 @@ def send_now(deps: Deps, client: WebClient, claimed: list[Claimed]) -> list[tupl
         return []
     sent_from = deps.now()
     claimed, kept = messages_tab.withhold_in(deps.sessions, claimed, now=sent_from)
-    readers = ReaderAsks(deps.pacer)
+    readers = ReaderAsks(deps.pacer, own=partial(client_for, deps))
     outcomes = kept + [(delivery, send(client, delivery, deps.relay, readers)) for delivery in claimed]
     readers.log_not_asked()
     owed, notices = once_more_if_cut(partial(_recorded, deps, outcomes, sent_from))

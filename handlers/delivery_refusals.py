@@ -76,12 +76,7 @@ def refused(
     if delivery.method == PUBLISH and code == HOME_TAB_OFF:  # warned once a drain (handlers/home_refusals.py)
         return SendOutcome(ok=False, error=code, permanent=True)
     if delivery.method == PUBLISH and home_finds_nobody(response):  # why is asked of Slack, and logged, there
-        home = f"delivery {logged_key(delivery)}"
-        if readers is None:  # only a redraw is sent without (handlers/digest_redraws.py), never a Home
-            home_readers.log_verdict(home, home_readers.Verdict(unconfirmed="not asked"))
-        else:
-            readers.log_refused(client, delivery.workspace_id, home, str(delivery.payload.get("user_id") or ""))
-        return SendOutcome(ok=False, error=code, permanent=True)
+        return _home_refused(client, delivery, code, readers)
     permanent = response.status_code < 500 and code not in TRANSIENT_ERRORS
     if permanent and sealed:
         return _refused_to_someone_anonymous(delivery, code)
@@ -107,6 +102,18 @@ def _refused_to_someone_anonymous(delivery: Claimed, code: str) -> SendOutcome:
     if (delivery.payload.get(RELAYED) or {}).get("kind") == "answer":
         return SendOutcome(ok=False, error=REFUSED_BY_ITS_READER, permanent=True)
     return SendOutcome(ok=True, error=code, result={})
+
+
+def _home_refused(client: WebClient, delivery: Claimed, code: str, readers: ReaderAsks | None) -> SendOutcome:
+    """A Home Slack found nobody to publish to, dropped: as `home_readers.UNKNOWN` once Slack confirms it has nobody
+    of that id (HR hear of it: handlers/unknown_ids.py), else as Slack refused it."""
+    home = f"delivery {logged_key(delivery)}"
+    if readers is None:  # only a redraw is sent without (handlers/digest_redraws.py), never a Home
+        home_readers.log_verdict(home, home_readers.Verdict(unconfirmed="not asked"))
+        return SendOutcome(ok=False, error=code, permanent=True)
+    verdict = readers.log_refused(client, delivery.workspace_id, home, str(delivery.payload.get("user_id") or ""))
+    unknown = verdict is not None and verdict.gone == home_readers.UNKNOWN
+    return SendOutcome(ok=False, error=home_readers.UNKNOWN if unknown else code, permanent=True)
 
 
 def logged_key(delivery: Claimed) -> str:

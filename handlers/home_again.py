@@ -21,8 +21,9 @@ from sqlalchemy.orm import Session
 from handlers.delivery_refusals import PUBLISH
 from handlers.deps import Deps
 from handlers.home import RENDER_WHEN_SENT, build_home
+from handlers.home_readers import UNKNOWN
 from models import Employee, Resolution, Workspace
-from services import directory, outbox
+from services import directory, outbox, unknown_ids
 from services.errors import DomainError
 from services.handover import Handover
 from services.outbox import Claimed, SendOutcome
@@ -33,6 +34,9 @@ log = logging.getLogger(__name__)
 
 NOBODY_TO_PUBLISH_FOR = SendOutcome(ok=True, result={})
 """A Home to publish again for someone who has since left: done, with nothing sent."""
+UNKNOWN_TO_SLACK = SendOutcome(ok=False, error=UNKNOWN, permanent=True)
+"""A Home for an org-file Slack id Slack has confirmed it has nobody of, since the last org import: dropped unsent (HR
+hear of it again once a week: handlers/unknown_ids.py)."""
 NOT_RENDERED = "home_not_rendered"
 """A Home that could not be rendered (the database failed meanwhile, or a bug): it alone waits, backing off, counted
 as tried, and is given up as any message is."""
@@ -97,6 +101,8 @@ def rendered(deps: Deps, delivery: Claimed) -> Claimed | SendOutcome:
             person = None if workspace is None else directory.find_employee(session, workspace, user_id)
             if person is None or not (person.active or seen):
                 return NOBODY_TO_PUBLISH_FOR
+            if not seen and workspace is not None and user_id in unknown_ids.unknown_since_import(session, workspace):
+                return UNKNOWN_TO_SLACK
             view = build_home(session, person, deps.now())
     except (SQLAlchemyError, DomainError) as error:
         log.warning("the Home of %s to publish was not rendered, tried again later: %r", user_id, error)

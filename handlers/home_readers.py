@@ -3,9 +3,11 @@
 Slack says so of someone gone from the workspace (deactivated, or an id it never had: a mistyped org file), which no
 code of the app can change: one info line. It says so as well when the token is another workspace's than the person's
 (slackapi/bolt-js#494, slackapi/bolt-python#954), or of an id that is not a person's: a bug of the app, an error line.
-So the background sender asks `users.info`, with the token the Home was sent with: only Slack's `user_not_found`, or
+So the background sender asks `users.info`, with the workspace's own token: only Slack's `user_not_found`, or
 the person deactivated (`deleted`), is taken as gone (https://docs.slack.dev/reference/methods/users.info). How often
-it asks, and of whom, is handlers/home_reader_asks.py's.
+it asks, and of whom, is handlers/home_reader_asks.py's. An id Slack has nobody of (`user_not_found`, not a
+deactivation) is the org file's to fix: HR hear of it, and no Home is published to it until the next org import
+(handlers/unknown_ids.py).
 """
 
 import logging
@@ -25,6 +27,9 @@ USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 REFUSED = "views.publish: invalid_arguments, invalid `user_id`"
 WRONG_TOKEN = "most likely the token of another workspace was used for them"
 USERS_INFO = "users.info"
+UNKNOWN = "user_not_found"
+"""What `users.info` says of an id Slack has nobody of in the workspace, and the outcome of a Home refused for it:
+HR hear of it (handlers/unknown_ids.py)."""
 ASK_TIMEOUT = 3
 """Seconds `users.info` is given, tried once: the Homes of a batch are sent one after another, and a slow answer
 would hold up the others (10 s each with the client's own timeout); not knowing is an error line, not a retry."""
@@ -49,7 +54,7 @@ def ask(client: WebClient, user_id: str) -> Verdict:
         code = str(error.response.get("error"))
         if error.response.status_code == 429:
             return Verdict(unconfirmed="ratelimited", retry_after=retry_after_seconds(error.response))
-        return Verdict(gone=code) if code == "user_not_found" else Verdict(unconfirmed=code)
+        return Verdict(gone=code) if code == UNKNOWN else Verdict(unconfirmed=code)
     except (SlackClientError, OSError) as error:
         return Verdict(unconfirmed=type(error).__name__)
     return Verdict(gone="deactivated") if person.get("deleted") else Verdict()

@@ -8,12 +8,11 @@ people, and more than `MASS_COUNT` of them, is refused unless the operator confi
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import AuditEvent, Employee, Workspace
+from models import Employee, Workspace
 from services.errors import InvalidInput
-from services.unlisted import ORG_IMPORT
+from services.unlisted import last_import
 
 MASS_SHARE = 0.10
 """More than this share of the active people deactivated at once needs the operator's confirmation..."""
@@ -34,13 +33,13 @@ class Leavers:
 
 def leavers(session: Session, workspace: Workspace, existing: dict[str, Employee], in_file: set[str]) -> Leavers:
     """Who the file leaves out, read before anything is written."""
-    last_import = _last_import(session, workspace)
+    imported = last_import(session, workspace.id)
     gone: list[Employee] = []
     spared: list[Employee] = []
     for slack_id, employee in existing.items():
         if slack_id in in_file or not employee.active:
             continue
-        newcomer = not employee.in_directory and (last_import is None or employee.created_at >= last_import)
+        newcomer = not employee.in_directory and (imported is None or employee.created_at >= imported)
         (spared if newcomer else gone).append(employee)
     return Leavers(gone, spared)
 
@@ -74,11 +73,3 @@ def deactivate(existing: dict[str, Employee], in_file: set[str], leaving: Leaver
 
 def label(employee: Employee) -> str:
     return f"{employee.name} ({employee.slack_id})"
-
-
-def _last_import(session: Session, workspace: Workspace) -> datetime | None:
-    """When the org file was last imported (None: never)."""
-    imports = select(func.max(AuditEvent.at)).where(
-        AuditEvent.workspace_id == workspace.id, AuditEvent.action == ORG_IMPORT
-    )
-    return session.scalar(imports)

@@ -52,7 +52,15 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from models import BoundaryProposal, Delivery, Nomination, Resolution, RewardGrant
 from services import outbox, settled_updates
 from services.messages_tab import TAB_ON_AGAIN
-from services.outbox_keys import DIGEST_REDRAW, HOME, HOME_AGAIN, REQUEST_UNREACHED, UNDER_PREFIX, prefix_bounds
+from services.outbox_keys import (
+    DIGEST_REDRAW,
+    HOME,
+    HOME_AGAIN,
+    REQUEST_UNREACHED,
+    SLACK_ID_UNKNOWN,
+    UNDER_PREFIX,
+    prefix_bounds,
+)
 from services.rewards.approvals import REQUEST_KEY
 
 KEPT = timedelta(days=35)
@@ -82,6 +90,7 @@ ONE_SHOT_PREFIXES = (
     "taken_over_by_org_install:",
     "team_access_revoked:",
     TAB_ON_AGAIN,
+    SLACK_ID_UNKNOWN,
 )
 """Keys of messages that nothing reads or updates once sent (see the module's docstring)."""
 

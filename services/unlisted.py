@@ -2,10 +2,12 @@
 frontline team member, so HR or an admin trying Latitude before the first `org import` learns why and what makes it
 work, rather than being told the command is for HR and to ask HR."""
 
-from sqlalchemy import select
+from datetime import datetime
+
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import Employee
+from models import AuditEvent, Employee
 from services.errors import NotAllowed
 
 
@@ -29,3 +31,11 @@ def org_file_imported(session: Session, workspace_id: int) -> bool:
     Slack, and nobody is HR to add them."""
     listed = select(Employee.id).where(Employee.workspace_id == workspace_id, Employee.in_directory).limit(1)
     return session.scalar(listed) is not None
+
+
+def last_import(session: Session, workspace_id: int) -> datetime | None:
+    """When the workspace's org file was last imported; None: never."""
+    query = select(func.max(AuditEvent.at)).where(
+        AuditEvent.workspace_id == workspace_id, AuditEvent.action == ORG_IMPORT
+    )
+    return session.scalar(query)

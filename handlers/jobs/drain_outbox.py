@@ -23,8 +23,9 @@ from handlers import (
     messages_tab,
     pulse_relay_outbox,
     suggestion_told,
+    unknown_ids,
 )
-from handlers.delivery import send_for_workspace
+from handlers.delivery import client_for, send_for_workspace
 from handlers.delivery_refusals import PUBLISH, TOKEN_RETRY_SECONDS, TOKEN_UNAVAILABLE
 from handlers.deps import Deps
 from handlers.home_reader_asks import ReaderAsks
@@ -56,7 +57,7 @@ def drain_outbox(deps: Deps, client: WebClient, *, batch: int = BATCH, at_most: 
 def drain_on(pool: Executor, deps: Deps, client: WebClient, *, batch: int, until: datetime | None) -> int:
     """The drain, sending each batch on the threads it was lent: no other drain's waits hold them up."""
     sent = 0
-    found = Found(readers=ReaderAsks(deps.pacer))
+    found = Found(readers=ReaderAsks(deps.pacer, own=partial(client_for, deps)))
     owed: list[Claimed] = []  # updates this drain holds for messages settled while on their way, sent next
     first, out_of_time = True, False
     while not deps.stopping.is_set():
@@ -69,7 +70,8 @@ def drain_on(pool: Executor, deps: Deps, client: WebClient, *, batch: int, until
             claimed = [*owed, *([] if out_of_time else outbox.claim_due(session, now=taken_at, limit=batch))]
             to_send, kept = messages_tab.withhold(session, claimed, now=taken_at)
             to_send, told = suggestion_told.told_otherwise(session, deps.relay, to_send)
-            kept += told
+            to_send, unknown = unknown_ids.withhold_dms(session, to_send)
+            kept += told + unknown
         sends = kept + [
             pair
             for pairs in pool.map(lambda group: send_in_order(deps, client, group, found), by_channel(to_send))

@@ -8,14 +8,14 @@ digest itself goes after a few weeks (services/outbox_retention.py), and with it
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import AuditEvent, Delivery, Workspace
 from services import audit
 from services.digest.keys import digest_key_prefix, digests_prefix
 from services.outbox_keys import UNDER_PREFIX, prefix_bounds
-from services.unlisted import ORG_IMPORT
+from services.unlisted import last_import
 
 BOT_REFUSAL = "cannot_dm_bot"
 DIGEST_REFUSED = "digest.refused_bot"
@@ -43,7 +43,7 @@ def remember_refused(session: Session, workspace: Workspace, manager: str, *, no
 def refused_since_import(session: Session, workspace: Workspace) -> set[str]:
     """The Slack ids of the managers whose digest Slack refused as a bot's since the last org import (audited, or a
     failed digest queued since then, as recorded before the audit)."""
-    imported = _last_import(session, workspace)
+    imported = last_import(session, workspace.id)
     audited = select(AuditEvent.subject).where(
         AuditEvent.workspace_id == workspace.id, AuditEvent.action == DIGEST_REFUSED
     )
@@ -58,10 +58,3 @@ def already_there(session: Session, keys: list[str]) -> set[str]:
     """Those of these outbox keys queued already (HR told under a key of an older form, say)."""
     query = select(Delivery.idempotency_key).where(Delivery.idempotency_key.in_(keys))
     return set(session.scalars(query)) if keys else set()
-
-
-def _last_import(session: Session, workspace: Workspace) -> datetime | None:
-    query = select(func.max(AuditEvent.at)).where(
-        AuditEvent.workspace_id == workspace.id, AuditEvent.action == ORG_IMPORT
-    )
-    return session.scalar(query)
