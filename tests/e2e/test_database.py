@@ -2,7 +2,6 @@
 
 import logging
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -406,28 +405,6 @@ def test_upgrading_keys_the_fixes_already_logged_with_leading_zeros_or_other_dig
         keys = connection.execute(text("SELECT customer_key FROM resolutions ORDER BY id")).scalars().all()
     assert keys == ["1234", "1234", "ab012", "ord7", "ab12"]
     engine.dispose()
-
-
-@pytest.fixture
-def database_of_its_own(engine: Engine, database_url: str, tmp_path: Path) -> Iterator[Engine]:
-    """A database at head beside the tests' one, on the same kind of server: a SQLite file, or a PostgreSQL schema of
-    its own (a test may go down a revision and back in it)."""
-    if engine.dialect.name != "postgresql":
-        own = make_engine(f"sqlite:///{tmp_path / 'before.db'}")
-        upgrade(own)
-        yield own
-        own.dispose()
-        return
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA IF EXISTS of_its_own CASCADE"))
-        connection.execute(text("CREATE SCHEMA of_its_own"))
-    separator = "&" if "?" in database_url else "?"
-    own = make_engine(f"{database_url}{separator}options=-csearch_path%3Dof_its_own")
-    upgrade(own)
-    yield own
-    own.dispose()
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA of_its_own CASCADE"))
 
 
 def test_upgrading_keys_the_fixes_already_logged_with_characters_shown_as_nothing_as_their_customer(

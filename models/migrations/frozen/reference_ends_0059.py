@@ -1,0 +1,94 @@
+"""Where a labelled customer reference ends, and when a label names no customer, as
+services/resolutions/reference_ends.py reads them at 0059."""
+
+import re
+
+from models.migrations.frozen.reference_words_0059 import Asked, counts, spans_time
+
+LETTERS = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u0386\u0388-\u03ff\u0400-\u0481\u048a-\u04ff\u1e00-\u1eff"
+"""The letters a reference is read with: Latin with its accents (`É-12`), Greek and Cyrillic (`А1234`), the
+alphabets whose words a space ends. Not those of scripts written without spaces: `order 1234已退款` is order 1234."""
+_DASHES = "\\-\u2010\u2011\u2012\u2013\u2014\u2212"
+_RANGE = re.compile(rf"(\d{{1,2}})(?:[{_DASHES}]|\s+(?:to|or)\s+)(\d{{1,2}})(?![\d{_DASHES}])", re.IGNORECASE)
+"""`3-4`, `3–4`, `3 to 4`, `2 or 3`: a range, which a span of time after it makes no reference (`3-4 days late`), when
+it goes up (`_goes_up`). A dash with spaces around it is the sentence's pause: `ticket 45 - 2 days no reply` is
+ticket 45."""
+_CLOCK_SHAPE = re.compile(r"\d{1,2}:[0-5]\d(?!\d)")
+_CLOCK = re.compile(r"(?:[01]?\d|2[0-3]):[0-5]\d(?!\d)")
+"""A time of day, `19:30`, `8:15`, `00:00`: after a label it is when something happened (`booking 19:30 cold
+food`, `order 12:30-14:00 slot missed`), as the one-liner has always read it, not a customer."""
+_AM_PM = re.compile(r"\s*(?:[ap]\.?m\b|o'clock\b|h\b|hrs?\b|hours?\b|mins?\b|minutes?\b)", re.IGNORECASE)
+"""`45:30 hours`, `1:30 minutes`: a word of the clock after it makes a time of any hour a span."""
+_LEAD = re.compile(rf"[{LETTERS}0-9-]*")
+"""The reference's first letters and digits: `3` in `order 3.5 days`, which a span of time may follow."""
+_LAST_PART = re.compile(r"([,.\u2014])(\d+)$")
+"""A comma, a point or an em dash before the reference's last digits, which may be a pause of the sentence:
+`order 1234—2 items missing` (an en dash is a range's or a part's, `order 12–34`)."""
+_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+|\d{1,3}(?:\.\d{3})+")
+"""`1,234`, `12,345,678`, `1.234`: groups of three digits after one to three, a number written with thousands. Three
+digits after a longer one are not (`1234,150 minutes`: order 1234, not customer `1234150`)."""
+_DASHED_COUNT = re.compile(r"(\d+)[-\u2010\u2012\u2013\u2212](\d{1,2})")
+"""`5521-3`, `45-2`: a hyphen or an en dash before a reference's last one or two digits, which may count something
+(`order 5521-3 boxes missing`, `ticket 45-2 days no reply`) or be its own part (`order 5521-3 arrived`): the form keys
+it `55213` either way. Unless the digits go up as a range does (`order 2-3 days late`: `_goes_up`)."""
+_ENDING = " \t\n.,;!?()[]{}<>\"'“”‘’«»„‚+&"
+"""What may follow a reference's last digit and end it: a space, a mark of the sentence, a bracket or a quote. Any
+other sign before a digit (`12〿34`, `12|34`, `45:12`) leaves the one-liner unsure where the reference ends."""
+
+
+def names_no_customer(number_and_after: str) -> bool:
+    """A label's one or two digits before a span of time (`order 3 days late`, `order 3-4 days late`, `order 3 to 4
+    days late`), or a time of day (`booking 19:30 cold food`, `order 10:30 am`). What cannot be a time of day (`order
+    45:12 late`) is asked about by `reference_before` instead, unless a word of the clock follows (`45:12 hours`)."""
+    ranged = _RANGE.match(number_and_after)
+    if ranged and _goes_up(ranged[1], ranged[2]) and spans_time(ranged[2], number_and_after[ranged.end() :]):
+        return True
+    if _CLOCK.match(number_and_after):
+        return True
+    if clock := _CLOCK_SHAPE.match(number_and_after):
+        return bool(_AM_PM.match(number_and_after, clock.end()))
+    lead = _LEAD.match(number_and_after).group()  # type: ignore[union-attr]  # `*` always matches
+    return spans_time(lead, number_and_after[len(lead) :])
+
+
+def reference_before(number: str, after: str, *, written: str) -> str:
+    """The reference read, without a last part after a comma, a point or an em dash that counts something or spans
+    time (`order 1234,5 items`, `order 1234,150 minutes`: order 1234, not 12345); a number written with thousands
+    stays whole (`order 1,234 items`). A comma before another number followed by a word (`order 1234,5 late`), or a
+    sign before a digit (`order 12〿34`, `order 45:12 late`), is asked about, not a time of day typed onto it (`#12:30
+    delivery`), nor a count after a dash (`order 5521-3 boxes missing`: `_refuse_dashed_count`). `written` is what
+    comes before it (`order `, `#`)."""
+    _refuse_dashed_count(number, after, written=written)
+    part = _LAST_PART.search(number)
+    if part and not _THOUSANDS.fullmatch(number) and after[:1].isspace():
+        short = number[: part.start()]
+        if counts(part[2], after) or spans_time(part[2], after):
+            return short
+        if part[1] == "," and after.split()[:1] and after.split()[0][:1].isalpha():
+            _ask(short, number, apart=f"{written}{short}, {part[2]} …", mark="comma")
+    if after[:1] not in _ENDING and after[1:2].isdigit():
+        long = number + after[0] + _LEAD.match(after, 1).group()  # type: ignore[union-attr]  # `*` always matches
+        if not _CLOCK.fullmatch(long):
+            _ask(number, long)
+    return number
+
+
+def _refuse_dashed_count(number: str, after: str, *, written: str) -> None:
+    """`order 5521-3 boxes missing` was customer `55213` without a word: a hyphen may join a reference's parts as
+    well as end it before a count, so either reading could file the fix under another customer, and it is asked
+    about."""
+    dashed = _DASHED_COUNT.fullmatch(number)
+    if not dashed or _goes_up(dashed[1], dashed[2]) or not after[:1].isspace():
+        return
+    if counts(dashed[2], after) or spans_time(dashed[2], after):
+        _ask(dashed[1], number, apart=f"{written}{dashed[1]}, {dashed[2]} …", mark="dash")
+
+
+def _goes_up(first: str, last: str) -> bool:
+    """`2-3`, `24-48`: one or two digits to a greater number, a range of days or hours. Going down (`45-2 days no
+    reply`, `48-24 hours`) they are a reference and a count after it, or one reference: the form keys `452`."""
+    return len(first) <= 2 and int(first) < int(last)
+
+
+def _ask(short: str, long: str, *, apart: str | None = None, mark: str = "") -> None:
+    raise Asked(f"{short} or {long}")
