@@ -27,8 +27,7 @@ class Certificate(NamedTuple):
 
 
 def make_certificate(folder: Path) -> Certificate:
-    """A self-signed certificate for 127.0.0.1 and localhost, valid for a day; an RSA 2048 key, as Slack's is, so a
-    client verifies it at the cost it verifies Slack's."""
+    """A self-signed certificate for 127.0.0.1 and localhost, valid for a day, with an RSA 2048 key."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
     hosts = [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
