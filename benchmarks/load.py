@@ -194,12 +194,16 @@ def settled_stats(port: int) -> dict[str, float]:
     raise SystemExit(f"the server on port {port} never settled: still busy after 20 s")
 
 
+WARM_UP = 5
+"""Requests of a kind sent before its CPU is counted: the first ones fill caches the rest find full."""
+
+
 def cost_per_kind(
     port: int, secret: str, request_of: Callable[[str], tuple[str, str, str]], kind: str, count: int
 ) -> KindCost:
     """One client sends `count` requests of one kind one after another; the server's CPU and statements per request."""
     poster = Poster(port, secret)
-    for _ in range(5):
+    for _ in range(WARM_UP):
         poster.post(*request_of(kind)[1:])
     before = settled_stats(port)
     for _ in range(count):

@@ -2,18 +2,18 @@
 process's one shared context (bot/slack_tls.py), and with that context over a connection kept open across calls
 (bot/slack_pool.py).
 
-Run by hand: `.venv/bin/python benchmarks/slack_tls.py [--calls 200]` (needs the `openssl` command).
-The fake Slack speaks plain HTTP, so the request benchmarks never see TLS. This one serves `chat.postMessage` over
-HTTPS on 127.0.0.1 from a child process, with a certificate made for the run, trusted by adding it to a copy of
-the system's certificate bundle (`SSL_CERT_FILE`): a default context reads the same bundle Slack's would be
-checked against, plus one certificate. The server keeps a connection open unless the client asks it to close
-(urllib always does), as Slack does. It reports the calling thread's CPU per call (the server's is not counted)
-and its wall time, best of three rounds of `--calls` calls each, for each way in turn.
+Run by hand: `.venv/bin/python benchmarks/slack_tls.py [--calls 200]`.
+One call alone, apart from a request's other work (benchmarks/ack_latency.py --slack-tls measures requests with the
+fake Slack over HTTPS). This one serves `chat.postMessage` over HTTPS on 127.0.0.1 from a child process, with a
+certificate made for the run, trusted by adding it to a copy of the system's certificate bundle (`SSL_CERT_FILE`,
+bot/fakeslack/certificate.py): a default context reads the same bundle Slack's would be checked against, plus one
+certificate. The server keeps a connection open unless the client asks it to close (urllib always does), as Slack
+does. It reports the calling thread's CPU per call (the server's is not counted) and its wall time, best of three
+rounds of `--calls` calls each, for each way in turn.
 """
 
 import argparse
 import os
-import ssl
 import subprocess
 import sys
 import tempfile
@@ -21,6 +21,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this tree's bot/, wherever the venv points
+
+from bot.fakeslack.certificate import make_certificate, trusting
 
 SERVER = """
 import http.server, json, ssl, sys
@@ -46,23 +48,6 @@ server.serve_forever()
 """
 
 
-def certificate(folder: Path) -> tuple[Path, Path]:
-    cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
-         "-addext", "subjectAltName=DNS:localhost", "-keyout", str(key), "-out", str(cert)],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    return cert, key
-
-
-def trusting(folder: Path, cert: Path) -> Path:
-    system = Path(ssl.get_default_verify_paths().cafile or "/etc/ssl/certs/ca-certificates.crt")
-    bundle = folder / "bundle.pem"
-    bundle.write_text(system.read_text() + cert.read_text())
-    return bundle
-
-
 def per_call(client: object, calls: int) -> tuple[float, float]:
     cpu, wall = time.thread_time(), time.perf_counter()
     for _ in range(calls):
@@ -76,9 +61,9 @@ def main() -> None:
     calls = parser.parse_args().calls
     with tempfile.TemporaryDirectory() as temp:
         folder = Path(temp)
-        cert, key = certificate(folder)
-        os.environ["SSL_CERT_FILE"] = str(trusting(folder, cert))
-        serve = [sys.executable, "-c", SERVER, str(cert), str(key)]
+        certificate = make_certificate(folder)
+        os.environ["SSL_CERT_FILE"] = str(trusting(folder, certificate))
+        serve = [sys.executable, "-c", SERVER, str(certificate.cert), str(certificate.key)]
         server = subprocess.Popen(serve, stdout=subprocess.PIPE, text=True)
         try:
             assert server.stdout is not None

@@ -2,7 +2,8 @@
 
 Used by the tests and by `python -m bot demo`; it never talks to the real Slack. `server.FakeSlack`
 is the facade; `state` holds what it knows and saw, `methods` the Web API methods it answers (one
-function each), `transport` the HTTP side, `driver` plays Slack towards the bot (`signed_requests` signs and posts).
+function each), `transport` the HTTP (or HTTPS) side, `driver` plays Slack towards the bot
+(`signed_requests` signs and posts).
 """
 
 from bot.fakeslack.driver import SlackDriver

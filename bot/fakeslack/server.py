@@ -1,52 +1,59 @@
-"""A fake Slack Web API: a real HTTP server on 127.0.0.1 that answers like Slack and records every call.
+"""A fake Slack Web API: a real HTTP (or HTTPS) server on 127.0.0.1 that answers like Slack and records every call.
 
-`FakeSlack` is what tests and the demo hold: it starts the server (`transport`), sets up the workspace and faults,
-and answers questions about what happened (`state`); the methods it emulates live in `methods`.
+`FakeSlack` is what tests and the demo hold: it starts the server (`listener`, `transport`), sets up the workspace,
+makes Slack misbehave (`misbehaviour`: faults, pauses, slowness) and answers questions about what happened (`state`);
+the methods it emulates live in `methods`.
 """
 
 import copy
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
+from bot.fakeslack.certificate import Certificate
 from bot.fakeslack.channels import Channel
-from bot.fakeslack.faults import HANG_UP, Fault
 from bot.fakeslack.installs import CLIENT_ID, CLIENT_SECRET, Grant, Installer
+from bot.fakeslack.listener import Listener
 from bot.fakeslack.manifest import manifest_scopes
-from bot.fakeslack.pauses import Pause
+from bot.fakeslack.misbehaviour import Misbehaviour
 from bot.fakeslack.people import Guest, Person, user_object
 from bot.fakeslack.socket_mode import SocketModeServer
 from bot.fakeslack.state import APP_TOKEN, BOT_TOKEN, BOT_USER_ID, TEAM_ID, Call, SlackState, dm_channel
-from bot.fakeslack.transport import RESPOND_PATH, make_http_server
+from bot.fakeslack.transport import RESPOND_PATH
 
 __all__ = ["APP_TOKEN", "BOT_TOKEN", "BOT_USER_ID", "CLIENT_ID", "CLIENT_SECRET", "TEAM_ID", "Call", "FakeSlack"]
 
 MESSAGE_METHODS = ("chat.postMessage", "chat.postEphemeral", "chat.update")
 
 
-class FakeSlack:
+class FakeSlack(Misbehaviour):
     """Start with `with FakeSlack() as slack:`; point the bot's SLACK_API_URL at `slack.api_url`."""
 
-    def __init__(self, *, token: str = BOT_TOKEN, team_id: str = TEAM_ID, scopes: frozenset[str] | None = None) -> None:
-        """`scopes` are the bot token's scopes: by default those `manifest.yml` grants."""
+    def __init__(
+        self,
+        *,
+        token: str = BOT_TOKEN,
+        team_id: str = TEAM_ID,
+        scopes: frozenset[str] | None = None,
+        tls: Certificate | None = None,
+    ) -> None:
+        """`scopes` are the bot token's scopes: by default those `manifest.yml` grants. With `tls`, it speaks HTTPS
+        with that certificate (its clients must trust it: `certificate.trusting`), else plain HTTP."""
         granted = scopes if scopes is not None else manifest_scopes()
         self.state = SlackState(token=token, team_id=team_id, scopes=granted)
-        self._server = make_http_server(self.state)
+        self._listener = Listener(self.state, tls)
         self.state.base_url = self.url
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="fake-slack", daemon=True)
         self.socket: SocketModeServer | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
     def start(self) -> "FakeSlack":
-        self._thread.start()
+        self._listener.start()
         return self
 
     def stop(self) -> None:
         if self.socket is not None:
             self.socket.stop()
-        self._server.shutdown()
-        self._server.server_close()
+        self._listener.stop()
 
     def socket_mode(self) -> SocketModeServer:
         """Speak Socket Mode too: `apps.connections.open` (with the app-level token) returns this server's URL."""
@@ -62,8 +69,7 @@ class FakeSlack:
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return self._listener.url
 
     @property
     def api_url(self) -> str:
@@ -206,48 +212,6 @@ class FakeSlack:
     def revoke(self, token: str) -> None:
         """The token stops working, as after an uninstall."""
         self.state.installs.revoke(token)
-
-    def fail(
-        self,
-        method: str,
-        *,
-        times: int = 1,
-        status: int = 200,
-        error: str | None = None,
-        retry_after: int | None = None,
-        hang_up: bool = False,
-        hang_up_after_acting: bool = False,
-        channel: str | None = None,
-        messages: tuple[str, ...] = (),
-    ) -> None:
-        """Make the next `times` calls of `method` (to `channel`, when named) answer an HTTP status (429, 500...),
-        with `error` as its body's error when given (`invalid_grant` in a 400, as an OAuth refusal comes), or
-        a Slack error (with `messages` saying why, as `invalid_blocks` does), or close the connection unanswered:
-        without doing what was asked (`hang_up`, as a dropped connection or a timeout), or after doing it
-        (`hang_up_after_acting`, as a network drop once Slack acted)."""
-        if status == 200 and error is None and not (hang_up or hang_up_after_acting):
-            raise ValueError("say what to fail with: status=429/5xx, error='...', hang_up or hang_up_after_acting")
-        status = HANG_UP if hang_up or hang_up_after_acting else status
-        fault = Fault(times, status, error, retry_after, channel, acts=hang_up_after_acting, messages=messages)
-        self.state.faults.add(method, fault)
-
-    def hold_until_ack(self, method: str) -> None:
-        """From now on, answer `method` only after the bot has acked the request in flight, as if Slack were slow.
-
-        A listener that calls `method` before its ack then stalls its own ack: that is recorded as a violation.
-        """
-        self.state.hold_until_ack(method)
-
-    def pause(self, method: str, *, channel: str | None = None) -> Pause:
-        """Hold the next call of `method` (to `channel`, when named) before Slack does anything, until released."""
-        pause = Pause(method, channel)
-        self.state.pauses.add(pause)
-        return pause
-
-    def slow_down(self, method: str, seconds: float) -> None:
-        """From now on, answer `method` (`upload`: the upload URL) `seconds` after doing what it asks (a message is
-        posted at once), as when Slack is slow to answer: a caller that stops waiting does not know it was done."""
-        self.state.latency[method] = seconds
 
     def response_url(self, channel: str, message_ts: str | None = None, *, user: str | None = None) -> str:
         """A response URL for `user`'s command in `channel` or click on its message `message_ts`."""

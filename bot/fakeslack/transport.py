@@ -1,9 +1,11 @@
-"""The fake Slack's HTTP side: `/api/<method>`, upload URLs and response URLs, on a threaded server on 127.0.0.1."""
+"""The fake Slack's HTTP side: `/api/<method>`, upload URLs and response URLs, on a threaded server on 127.0.0.1,
+over plain HTTP or, given a TLS context, HTTPS."""
 
 import base64
 import contextlib
 import json
 import socket
+import ssl
 import threading
 import time
 from email.parser import BytesParser
@@ -31,11 +33,20 @@ class _Server(ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self, state: SlackState) -> None:
+    def __init__(self, state: SlackState, tls: ssl.SSLContext | None) -> None:
         super().__init__(("127.0.0.1", 0), _handler_for(state))
         self._state = state
+        self._tls = tls
         self._open: set[socket.socket] = set()
         self._open_lock = threading.Lock()
+
+    def get_request(self) -> tuple[socket.socket, Any]:
+        """Over HTTPS, the handshake is made by the connection's own thread as it first reads, not here by the one
+        thread that accepts every connection: a slow client's handshake holds up no other."""
+        connection, address = super().get_request()
+        if self._tls is None:
+            return connection, address
+        return self._tls.wrap_socket(connection, server_side=True, do_handshake_on_connect=False), address
 
     def process_request(self, request: Any, client_address: Any) -> None:
         with self._open_lock:
@@ -57,9 +68,10 @@ class _Server(ThreadingHTTPServer):
                 connection.shutdown(socket.SHUT_RDWR)
 
 
-def make_http_server(state: SlackState) -> ThreadingHTTPServer:
-    """A server on a free port of 127.0.0.1; the caller runs `serve_forever` and sets `state.base_url`."""
-    return _Server(state)
+def make_http_server(state: SlackState, tls: ssl.SSLContext | None = None) -> ThreadingHTTPServer:
+    """A server on a free port of 127.0.0.1, speaking HTTPS with `tls` (a server's context) when given; the caller
+    runs `serve_forever` and sets `state.base_url`."""
+    return _Server(state, tls)
 
 
 def parse_body(content_type: str, raw: bytes) -> dict[str, Any]:
