@@ -20,8 +20,6 @@ MISREAD = [  # what happened as stored, the customer an older reader stored, and
     ("order 12٣٤ arrived late", "order 12٣", "order 1234", "1234"),  # cut at a digit of another script (to 4 Dec)
     ("order 1,234 late", "order 1", "order 1,234", "1234"),  # cut at the first mark (4 to 6 Dec)
     ("order 1234,5 items missing", "order 1234,5", "order 1234", "1234"),  # read across marks (6 to 7 Dec)
-    ("order 3-4 days late", "order 3-4", None, None),  # a range of days was customer 34
-    ("booking 2 nights cancelled", "booking 2", None, None),  # a span of time (4 to 5 Dec)
     ("İNVOİCE 12 wrong total", "i\u0307nvoi\u0307ce 12", "invoice 12", "12"),  # a Turkish label lower-cased
     ("parcel lost #123,456 twice", "#123", "#123,456", "123456"),  # a bare hash cut at its first mark
 ]
@@ -33,6 +31,13 @@ KEPT = [  # what happened as stored and the customer it keeps
     ("order 1 late", "order 1"),  # read the same today
     ("ticket 45 - 2 days no reply", None),  # no customer: the form stores those too, and none is given one
     ("sorry for the wait", "order 1,234"),  # the form's, nothing in what happened names it
+    # Today's reader names no customer: the one held may be real, and a migration cannot tell, so it stays.
+    ("order 3-4 days late", "order 3-4"),  # a range of days, customer 34 (5 to 7 Dec)
+    ("booking 2 nights cancelled", "booking 2"),  # a span of time (4 to 5 Dec)
+    ("customer's order 2 days late, refunded order 1234", "order 1234"),  # the form's, or read right (to 4 Dec)
+    ("booking 3 nights late, ticket 4471 refunded", "ticket 4471"),  # the form's, or read right (to 4 Dec)
+    # Today's reading is longer than a customer may be: today's /resolve would refuse the line.
+    ("refunded the late ones: order " + ",".join(str(n) for n in range(5521, 5543)) + ".", "order 5521"),
 ]
 
 

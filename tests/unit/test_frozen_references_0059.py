@@ -1,10 +1,12 @@
 """Migration 0059 reads a stored fix's customer again with a copy of today's reader frozen inside the migrations: that
-copy must read every line as the live reader does, or the migration would file old fixes under a customer no new fix
-is filed under. The corpus is every line the reader's own tests type, and more."""
+copy must read every line as the live reader did when 0059 was written, or the migration would file old fixes under a
+customer no new fix was filed under. `frozen_references_0059.json` holds the live reader's readings then: what it
+stored for every line its own tests typed and more (the summary and the customer), the summaries it asked about, and
+the words it took for currencies. It is a snapshot: when the live reader changes, neither it nor the frozen copy does.
+"""
 
-import ast
+import json
 from collections.abc import Callable
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -18,69 +20,11 @@ from models.migrations.frozen.older_references_0059 import (
 )
 from models.migrations.frozen.reference_words_0059 import Asked, _is_currency
 from models.migrations.frozen.references_0059 import read_customer
-from services.currency_marks import is_currency_mark, is_currency_word
-from services.currency_words import CURRENCIES_OF_WORD
-from services.errors import InvalidInput
-from services.policy.versions import BoundaryRule
-from services.resolutions.typed import OneLiner, read_one_liner, to_request
 
-CATEGORIES = ("refund", "credit", "replacement", "fee_waiver", "reschedule")
-REFUND = BoundaryRule(category="refund", description="money back", per_incident=Decimal(150))
-TESTS = Path(__file__).parents[1]
 Reader = Callable[[str], str | None]
-LABELS = ("order", "ticket", "case", "booking", "account", "invoice", "#")
-MORE_LINES = (
-    "20 order 1,234 late",
-    "20 order 1234,5 items missing",
-    "20 order 3-4 days late",
-    "20 booking 2 nights cancelled",
-    "20 İNVOİCE 12 wrong total",
-    "20 order 5521-3 boxes missing",
-    "20 order 1234 30 dollars short",
-    "20 order 1234,5 euros off",
-    "20 order 12 20 usd back",
-    "20 order 4471 <@U0AGENT2> 56 arrived",
-    "20 order 12\u200d34 late",
-    "20 ticket 45 - 2 days no reply",
-    "20 order 1234,150 minutes on hold",
-    "20 #12 34 broken",
-    "20 item #12 20 left",
-    "20 order ١٢٬٣٤ late",
-    "20 order А1234 late",
-    "20 no customer named here",
-)
-
-
-def _typed_lines() -> list[str]:
-    """The strings the one-liner's tests type that name a reference by a label or a hash, without `ref:`."""
-    files = [*TESTS.glob("unit/test_typed_*.py"), *TESTS.glob("e2e/test_resolutions_typed*.py")]
-    found = {
-        node.value
-        for path in files
-        for node in ast.walk(ast.parse(path.read_text()))
-        if isinstance(node, ast.Constant) and isinstance(node.value, str)
-    }
-    named = {line for line in found if any(label in line.lower() for label in LABELS) and "ref:" not in line.lower()}
-    return sorted(named | set(MORE_LINES))
-
-
-def _one_liner(line: str) -> OneLiner:
-    """The line as `/resolve` reads it; one that starts with no category is a refund of 20 for it."""
-    typed = line.strip().removeprefix("/resolve ")
-    try:
-        return read_one_liner(typed, CATEGORIES)
-    except InvalidInput:
-        return read_one_liner(f"refund 20 {typed}", CATEGORIES)
-
-
-def _live(line: str) -> tuple[str, str | None] | None:
-    """What the live reader stores for the line (its summary and customer), `asked` where it asks which customer was
-    meant; None where it refuses the line for anything else."""
-    try:
-        request = to_request(_one_liner(line), REFUND, "USD")
-    except InvalidInput as refused:
-        return ("", "asked") if refused.field == "customer_ref" else None
-    return request.summary, request.customer_ref
+SNAPSHOT = json.loads((Path(__file__).parent / "frozen_references_0059.json").read_text())
+STORED: list[tuple[str, str | None]] = [(summary, reference) for summary, reference in SNAPSHOT["stored"]]
+ASKED: list[str] = SNAPSHOT["asked"]
 
 
 def _frozen(summary: str) -> str | None:
@@ -90,40 +34,28 @@ def _frozen(summary: str) -> str | None:
         return "asked"
 
 
-STORED = [(line, read) for line in _typed_lines() if (read := _live(line)) is not None and read[1] != "asked"]
-
-
-def test_the_corpus_stores_references_and_none() -> None:
-    references = [reference for _, (_, reference) in STORED]
+def test_the_snapshot_holds_references_and_none() -> None:
+    references = [reference for _, reference in STORED]
     assert len([reference for reference in references if reference]) > 150
     assert None in references
+    assert len(ASKED) > 20
 
 
-@pytest.mark.parametrize(("line", "stored"), STORED, ids=[line[:40] for line, _ in STORED])
-def test_the_frozen_reader_reads_what_happened_as_the_live_reader_read_the_line(
-    line: str, stored: tuple[str, str | None]
-) -> None:
-    summary, reference = stored
+@pytest.mark.parametrize(("summary", "reference"), STORED, ids=[summary[:40] for summary, _ in STORED])
+def test_the_frozen_reader_reads_what_happened_as_the_live_reader_read_it(summary: str, reference: str | None) -> None:
     assert _frozen(summary) == reference
 
 
 def test_the_frozen_currency_words_are_the_live_ones() -> None:
     """A currency after a number makes it a count (`order 1234 30 dollars short`): one word, as `counts` reads it."""
-    words = {word.lower() for word in CURRENCIES_OF_WORD if " " not in word}
-    typed = {*words, *(f"{word}s" for word in words), "usd", "kr", "rs.", "$", "€", "₴", "¤", "cad", "a$", "dollar"}
-    typed |= {"rub", "top", "all", "cup", "items", "days", "sorry", "₿"}
-    assert {word for word in typed if _is_currency(word)} == {
-        word for word in typed if is_currency_word(word) or is_currency_mark(word)
-    }
+    assert [word for word in SNAPSHOT["currency"] if not _is_currency(word)] == []
+    assert [word for word in SNAPSHOT["not_currency"] if _is_currency(word)] == []
 
 
-ASKED = [line for line in _typed_lines() if _live(line) == ("", "asked")]
-
-
-@pytest.mark.parametrize("line", ASKED, ids=[line[:40] for line in ASKED])
-def test_the_frozen_reader_asks_where_the_live_reader_asks(line: str) -> None:
+@pytest.mark.parametrize("summary", ASKED, ids=[summary[:40] for summary in ASKED])
+def test_the_frozen_reader_asks_where_the_live_reader_asks(summary: str) -> None:
     """An older reader's fix that today's would ask about keeps its customer: the migration cannot ask."""
-    assert _frozen(" ".join(_one_liner(line).words[1:])) == "asked"
+    assert _frozen(summary) == "asked"
 
 
 @pytest.mark.parametrize(

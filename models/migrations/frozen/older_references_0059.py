@@ -2,7 +2,7 @@
 services/resolutions (typed.py, then named_references.py), each as it read the reference it returned. A refusal of
 theirs logged nothing, so none is copied: a stored row was one they did not refuse.
 
-- `read_two_characters` (the first release, 23 Nov, until 4 Dec, 43be41bc): a label, maybe `#`, and two characters
+- `read_two_characters` (the first release, 23 Nov, until 3 Dec 21:58, a6946cf9): a label, maybe `#`, and two characters
   or more with a digit, up to the first other mark: `order 12,345` was `order 12`, `order 3-4 days late`
   `order 3-4`, `order 12٣٤` `order 12٣`; one digit named no customer, and the next label was read instead (`the
   order 3 days late, order 1234` was `order 1234`).
@@ -15,6 +15,9 @@ theirs logged nothing, so none is copied: a stored row was one they did not refu
   still `order 3-4`.
 - `read_lower_label` (7 Dec, 46de2fc5, until e1dbb2a8): today's reader but for the label, lower-cased as typed
   (`İNVOİCE 12` stored `i̇nvoi̇ce 12`, with combining dots).
+
+Not copied: a6946cf9's reader (3 to 4 Dec: one character or more, `ORDER-1234` stored `order -1234`), whose
+misreadings `read_first_part` gives back too, and whose `order -1234` keys as `1234` anyway.
 """
 
 import re

@@ -11,13 +11,17 @@ limits and the decider's history counted it against the wrong customer: `order 1
 customer `booking 2`. What happened is stored with the reference still in it (only `ref:`, the outcome and the amount
 are read out), so each fix is read again: first with the older readers, frozen as they stood (models/migrations/frozen),
 and only a fix one of them reads as the reference it holds is the misreading of that reader; that fix takes the
-reference today's reader (frozen as it stands at 0059) gives, with its key, or none where today's names no customer.
+reference today's reader (frozen as it stands at 0059) gives, with its key. Where today's names no customer, the fix
+keeps the one it holds: `order 3-4 days late` stays customer `34`, but `the order 3 days late, order 1234`, read right
+before 4 Dec, and any fix whose customer was typed in the form stay too (a migration cannot tell them apart, and
+nothing could give back a customer taken away); a bogus one only weighs on limits for the 30 days they look back.
 The older readers are those of 23 Nov to 4 Dec, 4 to 5 Dec, 5 to 6 Dec, 6 to 7 Dec and 7 Dec (listed in
 models/migrations/frozen/older_references_0059.py). Left out, each in use for half an hour or less: the readers of
 4 Dec 02:35, of 5 Dec 22:49 (a later label after a span, `the order 3 days late, case 5521`) and of 7 Dec 11:23,
 which stored `order 1234,150 minutes on hold` as `1234150`.
-A fix today's reader would ask about (`order 5521-3 boxes missing`) keeps what it holds, as does any fix whose
-reference came from `ref:` or the form, which no older reader gives back. Fixes logged without a customer stay so: the
+A fix today's reader would ask about (`order 5521-3 boxes missing`) keeps what it holds, as does one whose reading
+today is longer than a customer may be, and any fix whose reference came from `ref:` or the form, unless an older
+reader gives that very reference back from what happened (then it is filed as the line would be today). Fixes logged without a customer stay so: the
 form stores those too, and a reading now could give a customer to a fix whose giver named none.
 """
 
@@ -37,18 +41,24 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 BATCH = 5000
+MAX_CUSTOMER_REF = 100
+"""The column's length, and the longest reference `/resolve` takes: a longer reading today's would refuse."""
 
 
-def reading_today(summary: str, stored: str) -> list[str | None]:
-    """Today's reading of a fix an older reader stored as `stored` (None: no customer), or none at all when the fix is
-    left as it is: no older reader gives `stored`, today's gives the same, or today's would ask."""
+def reading_today(summary: str, stored: str) -> list[str]:
+    """Today's reading of a fix an older reader stored as `stored`, or none at all when the fix is left as it is: no
+    older reader gives `stored`; today's gives the same, would ask, names no customer (the one held may have been
+    typed in the form, or read right by an older reader where today's reads none, `the order 3 days late, order
+    1234`), or gives one longer than a customer may be."""
     if not any(reader(summary) == stored for reader in OLDER_READERS):
         return []
     try:
         today = read_customer(summary)
     except Asked:
         return []
-    return [] if today == stored else [today]
+    if today is None or len(today) > MAX_CUSTOMER_REF or today == stored:
+        return []
+    return [today]
 
 
 def upgrade() -> None:
@@ -76,7 +86,7 @@ def upgrade() -> None:
         if not rows:
             return
         changed = [
-            {"row_id": row.id, "reference": reference, "key": customer_key(reference) if reference else None}
+            {"row_id": row.id, "reference": reference, "key": customer_key(reference)}
             for row in rows
             for reference in reading_today(row.summary, row.customer_ref)
         ]
