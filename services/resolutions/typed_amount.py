@@ -132,7 +132,7 @@ def _amount(typed: str, words: list[str], category: str, currency: str) -> Decim
     sentence after it (`20,`, `$20.`, `20:`) ends the amount: `credit 20, sorry for the wait` is 20."""
     ended = without_trailing_punctuation(typed)
     refuse_spaced_cents(typed, ended, words, category, currency)
-    if group := group_of_thousands(typed, ended, words, category):
+    if group := group_of_thousands(typed, ended, words, category, currency):
         typed = f"{ended} {group}"  # `1, 200`, `1 ,200`: refused as `1 200` is, never logged as 1
     elif ended != typed and ended[-1:].isdigit():
         return parse_amount(ended, currency)

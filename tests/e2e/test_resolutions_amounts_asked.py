@@ -22,13 +22,13 @@ from tests.e2e.test_resolutions_typed_amounts import LIMITS, asked
         ("USD", "credit 2 GRAND, sorry", "`2 GRAND` is read as $2: if you gave $2,000, write it in digits"),
         ("USD", "credit 10 million dollars", "`10 million` is read as $10: write the amount you gave in digits."),
         ("USD", "refund 2 hundred thousand", "`2 hundred thousand` is read as $2: write the amount you gave in digits"),
-        ("USD", "refund 1 .200", "`1 .200` could be 1 or 1,200: write `1200` if that is the amount"),
-        ("USD", "refund 1 . 200", "`1 . 200` could be 1 or 1,200: write `1200` if that is the amount"),
-        ("USD", "refund 12. 50", "`12. 50` could be 12 or 12.50: write `12.50` if that is the amount"),
-        ("USD", "refund 20, 1", "`20, 1` could be 20 or 20.1: write `20.1` if that is the amount"),
-        ("USD", "refund 12. 50 for the wait", "`12. 50` could be 12 or 12.50"),
-        ("USD", "refund 12. 50$ order 5", "`12. 50$` could be 12 or 12.50"),
-        ("EUR", "refund 12, 50€", "`12, 50€` could be 12 or 12.50"),
+        ("USD", "refund 1 .200", "`1 .200` could be $1 or $1,200: write `1200` if that is the amount"),
+        ("USD", "refund 1 . 200", "`1 . 200` could be $1 or $1,200: write `1200` if that is the amount"),
+        ("USD", "refund 12. 50", "`12. 50` could be $12 or $12.50: write `12.50` if that is the amount"),
+        ("USD", "refund 20, 1", "`20, 1` could be $20 or $20.10: write `20.10` if that is the amount"),
+        ("USD", "refund 12. 50 for the wait", "`12. 50` could be $12 or $12.50"),
+        ("USD", "refund 12. 50$ order 5", "`12. 50$` could be $12 or $12.50"),
+        ("EUR", "refund 12, 50€", "`12, 50€` could be €12 or €12.50"),
         ("USD", "refund 1 .200,50", "Write the amount without a space: `1200.50` or `1,200.50`, not `1 200,50`."),
         ("USD", "refund 1. 200,50", "Write the amount without a space: `1200.50` or `1,200.50`, not `1 200,50`."),
         ("GBP", "replacement 3p order 55", "`3p` before `order 55` could be pence or a count: if you gave £0.03"),
@@ -54,7 +54,7 @@ def test_a_multiplier_or_spaced_cents_ending_the_amount_say_nothing_was_logged(b
         "Nothing was logged."
     )
     assert asked(bot, "refund 12. 50.") == (
-        ":warning: `12. 50` could be 12 or 12.50: write `12.50` if that is the amount, or put a word before `50`: "
+        ":warning: `12. 50` could be $12 or $12.50: write `12.50` if that is the amount, or put a word before `50`: "
         "`/resolve refund 12 for 50 …`. Nothing was logged."
     )
 

@@ -201,8 +201,8 @@ def test_a_full_stop_set_apart_before_a_group_of_three_digits_is_asked_about(bot
     text = asked(bot, "refund 1. 200")
     dollars = asked(bot, "refund 1. 200 dollars order 12")
 
-    assert "`1. 200` could be 1 or 1,200: write `1200` if that is the amount, or put a word before `200`" in text
-    assert "`1. 200` could be 1 or 1,200" in dollars
+    assert "`1. 200` could be $1 or $1,200: write `1200` if that is the amount, or put a word before `200`" in text
+    assert "`1. 200` could be $1 or $1,200" in dollars
 
 
 @pytest.mark.parametrize(

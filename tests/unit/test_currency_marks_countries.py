@@ -150,7 +150,7 @@ def test_an_amount_written_with_a_slash_and_dash_is_whole(typed: str) -> None:
 
 
 def test_a_full_stop_set_apart_before_thousands_is_asked_about_never_read_as_1() -> None:
-    message = "`1. 200` could be 1 or 1,200: write `1200` if that is the amount, or put a word before `200`"
+    message = "`1. 200` could be $1 or $1,200: write `1200` if that is the amount, or put a word before `200`"
     with pytest.raises(InvalidInput, match=re.escape(message) + ".*" + re.escape("/resolve refund 1 for 200 …")):
         read_amount(["1.", "200"], "refund", "USD")
     words = ["20.", "404", "error", "at", "checkout"]

@@ -77,13 +77,13 @@ def test_a_point_set_apart_before_a_group_with_decimals_is_asked_as_a_space(type
     assert asked(typed).startswith("Write the amount without a space: `1200.50` or `1,200.50`, not `1 200,50`.")
 
 
-@pytest.mark.parametrize(("typed", "currency"), [("12. 50$ order 5", "USD"), ("12, 50€", "EUR")])
-def test_cents_set_apart_with_a_sign_on_them_are_asked_about(typed: str, currency: str) -> None:
+@pytest.mark.parametrize(("typed", "currency", "sign"), [("12. 50$ order 5", "USD", "$"), ("12, 50€", "EUR", "€")])
+def test_cents_set_apart_with_a_sign_on_them_are_asked_about(typed: str, currency: str, sign: str) -> None:
     """Each was logged as 12, `50$` put in what happened."""
     with pytest.raises(InvalidInput) as refused:
         read(typed, currency)
 
-    assert "could be 12 or 12.50: write `12.50`" in str(refused.value)
+    assert f"could be {sign}12 or {sign}12.50: write `12.50`" in str(refused.value)
 
 
 def test_pence_before_a_reference_say_what_else_they_could_be() -> None:
