@@ -156,7 +156,11 @@ def _two_marks(text: str, currency: str | None) -> str | None:
             hundredths = whole + number
         marked = f"`{echoed(text)}` is marked both `{echoed(before)}` and `{echoed(after)}`: write"
         if not _whole_hundredths(number, currency):  # `£1.50p`: never £0.015, offered as £0.02
-            return f"{marked} `{echoed(whole + number)}`."
+            return (
+                f"{marked} `{echoed(whole + number)}`."
+                if _whole_amount(number, currency)
+                else not_understood(text, currency)
+            )
         return f"{marked} `{echoed(whole + _hundredths(number))}` or `{echoed(hundredths)}`, not both."
     if both_one_currency(before, after):
         return None
@@ -178,6 +182,12 @@ def _not_the_policys(text: str, mark: str, currency: str) -> str:
 def _whole_hundredths(number: str, currency: str | None) -> bool:
     """`2000` pence are £20; `1.50` has no whole hundredths, so `£1.50p` can only be £1.50."""
     return not _PLAIN.match(number) or has_minor_units_of(Decimal(number.replace(",", "")).scaleb(-2), currency)
+
+
+def _whole_amount(number: str, currency: str | None) -> bool:
+    """`1.50` in `£1.50p` is pounds; `1.505` (no amount of pounds) or `0.5` (half a penny, as likely) is neither."""
+    amount = Decimal(number.replace(",", ""))
+    return amount >= 1 and has_minor_units_of(amount, currency)
 
 
 def _hundredths(number: str) -> str:

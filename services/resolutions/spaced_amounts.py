@@ -3,17 +3,21 @@ phone's keyboard types it: read apart, the number before the space was logged al
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from services.currency_marks import split_mark, words_of_mark
+from services.emoji import is_emoji
 from services.errors import InvalidInput
 from services.money import (
     continues_amount,
     decimals_of,
+    format_money,
     is_currency_mark,
     is_currency_word,
     without_trailing_punctuation,
 )
-from services.resolutions.reference_parts import counts
+from services.resolutions.amount_multipliers import AMOUNTS_END as _AMOUNTS_END
+from services.resolutions.reference_parts import counts, is_linking
 from services.text import escape_mrkdwn
 
 _MARKS = ".,"
@@ -60,7 +64,7 @@ def _counts_something(group: str, after: list[str]) -> bool:
     return counts(group, " ".join(after[:2]))
 
 
-def group_of_thousands(typed: str, ended: str, words: list[str], category: str) -> str | None:
+def group_of_thousands(typed: str, ended: str, words: list[str], category: str, currency: str) -> str | None:
     """The group of three digits after a comma set apart by a space (`1, 200`, `1 ,200`, `1 , 200`), taken from
     `words`, to be refused whole as `1 200` is, unless it counts what follows it (`20, 150 minutes wait`). After a
     point it could be 1 or 1,200, and is asked about; a full stop ending the amount before the group and more words
@@ -73,8 +77,10 @@ def group_of_thousands(typed: str, ended: str, words: list[str], category: str) 
         return None
     if typed[len(ended) :] == "." and after and not words_of_mark(spaced.digits, after):
         return None
-    if spaced.marks == ".":
-        asked = _could_be(spaced.as_typed(typed, words), ended, spaced.digits, ",", category)
+    if spaced.marks == "." and "," not in spaced.digits:  # `1 .200,50` is `1 200,50`, its comma the decimals'
+        asked = _could_be(
+            without_trailing_punctuation(spaced.as_typed(typed, words)), ended, spaced.digits, ",", category, currency
+        )
         raise InvalidInput(asked, field="amount")
     del words[: spaced.taken]
     return spaced.digits
@@ -82,24 +88,48 @@ def group_of_thousands(typed: str, ended: str, words: list[str], category: str) 
 
 def refuse_spaced_cents(typed: str, ended: str, words: list[str], category: str, currency: str) -> None:
     """`12. 50`, `12 .50`, `12 , 50`: one or two digits after a point or a comma set apart may be the cents of the
-    amount, asked about, never logged as 12; unless they count what follows (`20. 3 items missing`), or the currency
-    has no cents."""
+    amount, asked about, never logged as 12, where nothing says otherwise (`_may_be_cents`); unless they count what
+    follows (`20. 3 items missing`), or the currency has no cents."""
     spaced = _spaced(typed, ended, words)
     whole = split_mark(ended)[0]
-    if spaced is None or not _CENTS.fullmatch(spaced.digits) or not (_WHOLE.fullmatch(whole) and ended[-1].isdigit()):
+    if spaced is None or not (_WHOLE.fullmatch(whole) and ended[-1].isdigit()):
         return
-    if decimals_of(currency) == 0 or _counts_something(spaced.digits, words[spaced.taken :]):
+    digits, sign = split_mark(spaced.digits)
+    if not _CENTS.fullmatch(digits) or decimals_of(currency) == 0:
         return
-    raise InvalidInput(_could_be(spaced.as_typed(typed, words), ended, spaced.digits, ".", category), field="amount")
+    after = [sign, *words[spaced.taken :]] if sign else words[spaced.taken :]
+    if _counts_something(digits, after) or not _may_be_cents(digits, after, apart=typed == ended):
+        return
+    as_typed = without_trailing_punctuation(spaced.as_typed(typed, words))
+    raise InvalidInput(_could_be(as_typed, ended, digits, ".", category, currency), field="amount")
 
 
-def _could_be(as_typed: str, ended: str, digits: str, joint: str, category: str) -> str:
-    """`1. 200` could be 1 or 1,200 (`joint` a comma), `12. 50` 12 or 12.50 (a point): the number to write for the
-    second, and how to keep the first."""
-    shown, group = escape_mrkdwn(as_typed), escape_mrkdwn(digits)
-    number, joined = escape_mrkdwn(ended), escape_mrkdwn(f"{ended}{joint}{digits}")
-    written = joined.replace(",", "")
+def _may_be_cents(digits: str, after: list[str], *, apart: bool) -> bool:
+    """`12 .50 order 5`, `12 . 50 sorry`: a mark set apart from the amount is the digits' point. A full stop or a
+    comma typed onto the amount then a space is the sentence's mark before a word of what happened (`20. 1 item
+    missing`, `30. 12 June order lost`, `20, 10 of them broken`); only where the line ends, before a currency
+    (`12. 50$`), or for two digits before a reference, a linking word or an emoji (`12. 50 order 5`, `12. 50 for
+    the wait`) could they be the cents."""
+    if apart or not after or is_currency_mark(after[0]) or is_currency_word(without_trailing_punctuation(after[0])):
+        return True
+    if len(digits) == 1:
+        return False
+    following = without_trailing_punctuation(after[0])
+    linking = is_linking(following) and following.lower() != "of"
+    return bool(_AMOUNTS_END.match(after[0])) or linking or is_emoji(after[0])
+
+
+def _could_be(as_typed: str, ended: str, digits: str, joint: str, category: str, currency: str) -> str:
+    """`1. 200` could be $1 or $1,200 (`joint` a comma), `12. 50` $12 or $12.50 (a point): the number to write for
+    the second, and how to keep the first."""
+    shown, group, number = escape_mrkdwn(as_typed), escape_mrkdwn(digits), escape_mrkdwn(ended)
+    first, second = number, escape_mrkdwn(f"{ended}{joint}{digits}")
+    written = second.replace(",", "")
+    if ended.isdigit():  # `20, 1`: as money, as every other answer shows an amount
+        amount = Decimal(written)
+        first, second = format_money(Decimal(ended), currency), format_money(amount, currency)
+        written = f"{amount:.{decimals_of(currency)}f}" if joint == "." else written
     return (
-        f"`{shown}` could be {number} or {joined}: write `{written}` if that is the amount, "
-        f"or put a word before `{group}`: `/resolve {category} {number} for {group} …`."
+        f"`{shown}` could be {escape_mrkdwn(first)} or {escape_mrkdwn(second)}: write `{written}` if that is the "
+        f"amount, or put a word before `{group}`: `/resolve {category} {number} for {group} …`. Nothing was logged."
     )

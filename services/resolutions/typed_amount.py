@@ -24,7 +24,7 @@ from services.money import (
     parse_amount,
     without_trailing_punctuation,
 )
-from services.resolutions.amount_multipliers import ends_the_amount, refuse_a_multiplier
+from services.resolutions.amount_multipliers import AMOUNTS_END, ends_the_amount, refuse_a_multiplier
 from services.resolutions.reference_parts import is_linking
 from services.resolutions.spaced_amounts import group_of_thousands, refuse_spaced_cents
 from services.text import echoed, escape_mrkdwn
@@ -69,6 +69,14 @@ def _refuse_a_letter_before_a_noun(typed: str, amount: Decimal, words: list[str]
     if is_linking(without_trailing_punctuation(words[0])):
         return
     marked = escape_mrkdwn(format_money(amount, currency))
+    if AMOUNTS_END.match(words[0]):  # `50p order 1234`: fifty parts, or 50 pence
+        named = words[0] if any(c.isdigit() for c in words[0]) else " ".join(words[:2])
+        hundredths = "pence" if ended.endswith("p") else "cents"
+        raise InvalidInput(
+            f"`{escape_mrkdwn(typed)}` before `{escape_mrkdwn(without_trailing_punctuation(named))}` could be "
+            f"{hundredths} or a count: if you gave {marked}, write `{marked}`. Nothing was logged.",
+            field="amount",
+        )
     raise InvalidInput(f"{not_understood(typed, currency)} If you gave {marked}, write `{marked}`.", field="amount")
 
 
@@ -124,7 +132,7 @@ def _amount(typed: str, words: list[str], category: str, currency: str) -> Decim
     sentence after it (`20,`, `$20.`, `20:`) ends the amount: `credit 20, sorry for the wait` is 20."""
     ended = without_trailing_punctuation(typed)
     refuse_spaced_cents(typed, ended, words, category, currency)
-    if group := group_of_thousands(typed, ended, words, category):
+    if group := group_of_thousands(typed, ended, words, category, currency):
         typed = f"{ended} {group}"  # `1, 200`, `1 ,200`: refused as `1 200` is, never logged as 1
     elif ended != typed and ended[-1:].isdigit():
         return parse_amount(ended, currency)

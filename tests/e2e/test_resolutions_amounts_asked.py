@@ -2,10 +2,12 @@
 set apart from its digits, pence before a reference. Each is answered with the amount to write in digits, and nothing
 is logged nor sent to a manager."""
 
+from decimal import Decimal
+
 import pytest
 
 from tests.conftest import RunningBot
-from tests.e2e.test_resolutions_money import with_policy
+from tests.e2e.test_resolutions_money import resolutions, with_policy
 from tests.e2e.test_resolutions_typed_amounts import LIMITS, asked
 
 
@@ -17,13 +19,20 @@ from tests.e2e.test_resolutions_typed_amounts import LIMITS, asked
         ("USD", "credit 2 Thousand", "`2 Thousand` is read as $2: if you gave $2,000, write it in digits"),
         ("USD", "credit 2 grand :tada:", "`2 grand` is read as $2: if you gave $2,000, write it in digits"),
         ("JPY", "refund 2 thousand yen refund", "`2 thousand` is read as ¥2: if you gave ¥2,000"),
-        ("USD", "credit 5 thousand island dressing missing", "If you gave $5, put a word before `thousand`"),
-        ("USD", "credit 8 grand slam breakfast cold", "If you gave $8, put a word before `grand`"),
-        ("USD", "credit 10 million dollar shake cold", "if you gave $10,000,000, write it in digits"),
-        ("USD", "refund 1 .200", "`1 .200` could be 1 or 1,200: write `1200` if that is the amount"),
-        ("USD", "refund 1 . 200", "`1 . 200` could be 1 or 1,200: write `1200` if that is the amount"),
-        ("USD", "refund 12. 50", "`12. 50` could be 12 or 12.50: write `12.50` if that is the amount"),
-        ("GBP", "replacement 3p order 55", "`3p` isn't an amount I understand. Use digits"),
+        ("USD", "credit 2 GRAND, sorry", "`2 GRAND` is read as $2: if you gave $2,000, write it in digits"),
+        ("USD", "credit 10 million dollars", "`10 million` is read as $10: write the amount you gave in digits."),
+        ("USD", "refund 2 hundred thousand", "`2 hundred thousand` is read as $2: write the amount you gave in digits"),
+        ("USD", "refund 1 .200", "`1 .200` could be $1 or $1,200: write `1200` if that is the amount"),
+        ("USD", "refund 1 . 200", "`1 . 200` could be $1 or $1,200: write `1200` if that is the amount"),
+        ("USD", "refund 12. 50", "`12. 50` could be $12 or $12.50: write `12.50` if that is the amount"),
+        ("USD", "refund 20, 1", "`20, 1` could be $20 or $20.10: write `20.10` if that is the amount"),
+        ("USD", "refund 12. 50 for the wait", "`12. 50` could be $12 or $12.50"),
+        ("USD", "refund 12. 50$ order 5", "`12. 50$` could be $12 or $12.50"),
+        ("EUR", "refund 12, 50€", "`12, 50€` could be €12 or €12.50"),
+        ("USD", "refund 1 .200,50", "Write the amount without a space: `1200.50` or `1,200.50`, not `1 200,50`."),
+        ("USD", "refund 1. 200,50", "Write the amount without a space: `1200.50` or `1,200.50`, not `1 200,50`."),
+        ("GBP", "replacement 3p order 55", "`3p` before `order 55` could be pence or a count: if you gave £0.03"),
+        ("GBP", "refund 50p order 1234", "`50p` before `order 1234` could be pence or a count: if you gave £0.50"),
         ("GBP", "credit £1.50p", "`£1.50p` is marked both `£` and `p`: write `£1.50`."),
     ],
 )
@@ -35,3 +44,62 @@ def test_an_amount_read_smaller_than_typed_is_asked_for_and_nothing_is_logged(
     with_policy(bot, f"{LIMITS}\nreplacement = {{ per_incident = 500 }}", currency)
 
     assert answer in asked(bot, typed)
+
+
+def test_a_multiplier_or_spaced_cents_ending_the_amount_say_nothing_was_logged(bot: RunningBot) -> None:
+    with_policy(bot, LIMITS)
+
+    assert asked(bot, "credit 2 grand :tada:") == (
+        ":warning: `2 grand` is read as $2: if you gave $2,000, write it in digits, `/resolve credit 2000 …`. "
+        "Nothing was logged."
+    )
+    assert asked(bot, "refund 12. 50.") == (
+        ":warning: `12. 50` could be $12 or $12.50: write `12.50` if that is the amount, or put a word before `50`: "
+        "`/resolve refund 12 for 50 …`. Nothing was logged."
+    )
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "refund 20, 1 item missing",
+        "refund 20. 1 item missing",
+        "credit 5. 1 coffee spilled",
+        "refund 45. 1 pizza cold",
+        "refund 20. 3 missing",
+        "refund 20. 2 cold",
+        "refund 30. 12 June order lost",
+        "refund 20. 12 noon slot",
+        "credit 10. 5 star customer",
+        "credit 5, 1 star review threat",
+        "refund 25. 2 of 3 boxes damaged",
+        "refund 20, 10 of them broken",
+        "credit 15, 2 for 1 deal",
+        "refund 30, 15 each",
+        "refund 5, 1 for each day",
+        "credit 10, 1 more time",
+        "refund 20. 6 pack broken",
+        "refund 20. 12 pack of water missing",
+        "refund 20. 40 error at checkout",
+        "credit 50 grand opening voucher",
+        "credit 10 grand prix tickets",
+        "refund 20 Thousand Oaks store",
+        "refund 3 Hundred Acre Wood book",
+        "replacement 1 hundred piece puzzle",
+        "replacement 2 thousand piece jigsaw",
+        "credit 1 million apologies",
+        "credit 5 k cup pods",
+        "credit 4 k tv remote",
+    ],
+)
+def test_an_everyday_line_logs_the_amount_typed(bot: RunningBot, typed: str) -> None:
+    """Each was asked for in digits or as "`20, 1` could be 20 or 20.1", though nothing in it is ambiguous about the
+    amount: a comma or full stop then a count, a date or a word ends the amount's sentence, and a multiplier before
+    a word of what happened is that word's."""
+    with_policy(bot, f"{LIMITS}\nreplacement = {{ per_incident = 500 }}")
+
+    reply = bot.driver.command("U0AGENT1", "/resolve", typed)
+
+    category, number, summary = typed.split(maxsplit=2)
+    assert f"Logged your *{category}* of ${number.rstrip('.,')}" in reply.text, reply.text
+    assert [(r.amount, r.summary) for r in resolutions(bot)] == [(Decimal(number.rstrip(".,")), summary)]

@@ -170,13 +170,10 @@ def test_cents_or_pence_written_as_a_letter_are_hundredths(
         "replacement 3p plug order 55",
         "credit 3p plug missing",
         "refund 50p bus fare",
-        "replacement 3p order 55",
-        "refund 50p order 5",
     ],
 )
 def test_a_number_with_a_letter_before_a_word_of_what_happened_is_refused(bot: RunningBot, typed: str) -> None:
-    """`credit 3p plug missing` (a three-pin plug) was logged as £0.03, and `3p` lost from what happened; before a
-    reference (`replacement 3p order 55`, three parts) only the reference was left of it."""
+    """`credit 3p plug missing` (a three-pin plug) was logged as £0.03, and `3p` lost from what happened."""
     with_policy(bot, f"{LIMITS}\nreplacement = {{ per_incident = 500 }}", "GBP")
 
     text = asked(bot, typed)
@@ -204,8 +201,8 @@ def test_a_full_stop_set_apart_before_a_group_of_three_digits_is_asked_about(bot
     text = asked(bot, "refund 1. 200")
     dollars = asked(bot, "refund 1. 200 dollars order 12")
 
-    assert "`1. 200` could be 1 or 1,200: write `1200` if that is the amount, or put a word before `200`" in text
-    assert "`1. 200` could be 1 or 1,200" in dollars
+    assert "`1. 200` could be $1 or $1,200: write `1200` if that is the amount, or put a word before `200`" in text
+    assert "`1. 200` could be $1 or $1,200" in dollars
 
 
 @pytest.mark.parametrize(
@@ -319,10 +316,23 @@ def test_a_multiplier_ending_the_amount_is_asked_about(
     assert f"write it in digits, `/resolve {typed.split()[0]} {asked_for} …`." in text
 
 
-def test_a_plural_multiplier_counting_things_logs_the_number(bot: RunningBot) -> None:
-    """`thousands of apologies` counts them: only a plural ending the amount (`2 thousands dollars`) multiplies it."""
+def test_a_multiplier_before_a_word_of_what_happened_logs_the_number(bot: RunningBot) -> None:
+    """`credit 5 thousand island dressing missing` was asked for in digits as $5,000: the word is the dressing's;
+    `thousands of apologies` counts them."""
     with_policy(bot, LIMITS)
-    typed = ["credit 4 hundreds and thousands missing", "credit 20 thousands of apologies"]
+    typed = [
+        "credit 5 thousand island dressing missing",
+        "credit 8 grand slam breakfast cold",
+        "credit 20 grand opening voucher",
+        "credit 5 grand total wrong",
+        "credit 10 million dollar shake cold",
+        "credit 5 Million Dollar Baby dvd",
+        "credit 4 hundreds and thousands missing",
+        "credit 3 hundred year egg",
+        "credit 20 thousands of apologies",
+        "credit 5 Grand Central parking",
+        "credit 3 k cups missing",
+    ]
 
     for line in typed:
         assert "Logged your" in bot.driver.command("U0AGENT1", "/resolve", line).text, line

@@ -150,7 +150,7 @@ def test_an_amount_written_with_a_slash_and_dash_is_whole(typed: str) -> None:
 
 
 def test_a_full_stop_set_apart_before_thousands_is_asked_about_never_read_as_1() -> None:
-    message = "`1. 200` could be 1 or 1,200: write `1200` if that is the amount, or put a word before `200`"
+    message = "`1. 200` could be $1 or $1,200: write `1200` if that is the amount, or put a word before `200`"
     with pytest.raises(InvalidInput, match=re.escape(message) + ".*" + re.escape("/resolve refund 1 for 200 …")):
         read_amount(["1.", "200"], "refund", "USD")
     words = ["20.", "404", "error", "at", "checkout"]
@@ -205,7 +205,7 @@ def test_a_sign_with_cents_the_policy_refuses_offers_only_amounts_it_reads(
         ),
         ("2 grand", "USD", "if you gave $2,000, write it in digits, `/resolve refund 2000 …`"),
         ("1.5 thousand order 5", "USD", "if you gave $1,500, write it in digits, `/resolve refund 1500 …`"),
-        ("2 lakh rupees", "INR", "if you gave 200,000 INR, write it in digits, `/resolve refund 200000 …`"),
+        ("1 lakh rupees", "INR", "if you gave 100,000 INR, write it in digits, `/resolve refund 100000 …`"),
     ],
 )
 def test_a_number_then_a_word_that_multiplies_it_is_asked_for_in_digits(
@@ -214,5 +214,4 @@ def test_a_number_then_a_word_that_multiplies_it_is_asked_for_in_digits(
     """`refund 2 thousand order 5` was logged as $2, "thousand" put in what happened."""
     with pytest.raises(InvalidInput, match=re.escape(message)):
         read_amount(sentence.split(), "refund", currency)
-    with pytest.raises(InvalidInput, match=re.escape("put a word before `Grand`: `/resolve refund 2 for Grand …`")):
-        read_amount(["2", "Grand", "Hotel"], "refund", currency)
+    assert read_amount(["2", "Grand", "Hotel"], "refund", currency) == 2
