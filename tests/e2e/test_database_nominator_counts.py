@@ -17,7 +17,7 @@ from models.engine import make_session_factory
 from models.schema import HEAD_REVISION, migrate
 from services.rewards import approvals, grants, monthly_most
 from tests.conftest import MONDAY_MORNING, RunningBot
-from tests.e2e.test_database import _plan, database_of_its_own, sent_opening_home  # noqa: F401
+from tests.e2e.test_database import _plan, sent_opening_home
 from tests.helpers import employee, load_org_and_policy
 
 NOW = MONDAY_MORNING  # 2026-03-02 09:00 UTC: the month is UTC's March, whatever the reader's clock says
@@ -117,7 +117,7 @@ def _indexes(engine: Engine) -> set[str]:
 
 
 def test_five_years_of_giving_count_the_same_months_and_waiting_rewards_before_and_after_migration_0056(
-    database_of_its_own: Engine,  # noqa: F811
+    database_of_its_own: Engine,
 ) -> None:
     """0056 widens the grants' nominator index with `granted_at`, adds the nominations' nominator, status and
     creation index and turns the nominee's by creation into one by status: it goes down to 0055 and back up on both
