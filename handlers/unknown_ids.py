@@ -7,8 +7,9 @@ to it (one queued meanwhile is dropped unsent with the same outcome: handlers/ho
 given up unsent (`withhold_dms`: Slack would refuse each). Each such outcome tells HR, under a key naming the
 workspace, the id, the person told and the weeks since the mark: once a week while Latitude still has something to
 show them, never once a drain. A person Slack only deactivated is a departure (handlers/departures.py), not a mistyped
-id: nobody is told here. A Home or DM to a marked id that Slack accepts (a Home they opened) lifts the mark
-(`found_again`). The marks are read once a batch (`marked_in`), for the workspaces with a DM or Home in it.
+id: nobody is told here. A Home or DM to a marked id that Slack accepts, or the person opening their Home, lifts the
+mark (`found_again`, `opened`). The marks are read once a batch (`marked_in`), for the workspaces with a DM or Home
+in it.
 """
 
 import logging
@@ -22,7 +23,7 @@ from handlers.home_readers import CONFIRMED_UNKNOWN
 from handlers.messages_tab import held_back, is_dm
 from handlers.request_refusals import Told
 from models import Employee, Workspace
-from services import directory, unknown_ids
+from services import directory, home_tab, unknown_ids
 from services.outbox import Claimed, SendOutcome
 from services.outbox_keys import SLACK_ID_UNKNOWN_TOLD
 from services.rewards import approvals
@@ -114,3 +115,12 @@ def _reader(delivery: Claimed) -> str | None:
     if delivery.method == PUBLISH:
         return str(delivery.payload.get("user_id"))
     return str(delivery.payload.get("channel")) if is_dm(delivery) else None
+
+
+def opened(session: Session, workspace: Workspace, person: Employee, now: datetime) -> None:
+    """Someone opened their Home: Slack knows their id, and a mark on it is lifted. Asked only when the opening is
+    noted (services/home_tab.opening_due, once in 10 minutes a person), not at every opening."""
+    if home_tab.opening_due(person, now) and unknown_ids.lift(session, workspace, person.slack_id, now=now):
+        log.info(
+            "workspace #%s: %s opened their Home, their id marked as nobody's: unmarked", workspace.id, person.slack_id
+        )

@@ -76,3 +76,11 @@ def found_again(session: Session, workspace: Workspace, slack_ids: set[str], *, 
     """Slack accepted a delivery to these marked ids: it knows them, and their marks are lifted."""
     for slack_id in sorted(slack_ids):
         audit.record(session, workspace=workspace, actor="slack", action=FOUND, subject=slack_id, now=now)
+
+
+def lift(session: Session, workspace: Workspace, slack_id: str, *, now: datetime) -> bool:
+    """Slack shows it knows `slack_id` (they opened their Home): a mark on it is lifted; whether there was one."""
+    if slack_id not in marked_among(session, [workspace.id]).get(workspace.id, {}):
+        return False
+    found_again(session, workspace, {slack_id}, now=now)
+    return True

@@ -191,3 +191,19 @@ def test_a_batch_reads_the_marks_once_whatever_it_holds(bot: RunningBot) -> None
     finally:
         event.remove(engine, "before_cursor_execute", count)
     assert len(audit_reads) == 1
+
+
+def test_opening_their_home_lifts_a_wrong_mark(bot: RunningBot) -> None:
+    load_org_with_a_typo(bot)
+    load_policy(bot.sessions, bot.clock.now())
+    wrongly_marked(bot, "U0AGENT2")
+
+    bot.clock.advance(timedelta(minutes=1))
+    assert bot.driver.open_home("U0AGENT2").status == 200
+    bot.driver.open_home("U0AGENT2")  # again within minutes: not asked of again
+    with bot.sessions() as session:
+        assert session.scalars(select(AuditEvent.subject).where(AuditEvent.action == FOUND)).all() == ["U0AGENT2"]
+
+    queue_dm(bot, "dm-after-opening", "U0AGENT2")
+    drain(bot)
+    assert [c.text for c in bot.slack.messages_to("U0AGENT2")] == ["hello dm-after-opening"]
