@@ -105,15 +105,15 @@ def _refused_to_someone_anonymous(delivery: Claimed, code: str) -> SendOutcome:
 
 
 def _home_refused(client: WebClient, delivery: Claimed, code: str, readers: ReaderAsks | None) -> SendOutcome:
-    """A Home Slack found nobody to publish to, dropped: as `home_readers.UNKNOWN` once Slack confirms it has nobody
-    of that id (HR hear of it: handlers/unknown_ids.py), else as Slack refused it."""
+    """A Home Slack found nobody to publish to, dropped: as `home_readers.CONFIRMED_UNKNOWN` once `users.info` confirms
+    Slack has nobody of that id (HR hear of it: handlers/unknown_ids.py), else as Slack refused it."""
     home = f"delivery {logged_key(delivery)}"
     if readers is None:  # only a redraw is sent without (handlers/digest_redraws.py), never a Home
         home_readers.log_verdict(home, home_readers.Verdict(unconfirmed="not asked"))
         return SendOutcome(ok=False, error=code, permanent=True)
     verdict = readers.log_refused(client, delivery.workspace_id, home, str(delivery.payload.get("user_id") or ""))
     unknown = verdict is not None and verdict.gone == home_readers.UNKNOWN
-    return SendOutcome(ok=False, error=home_readers.UNKNOWN if unknown else code, permanent=True)
+    return SendOutcome(ok=False, error=home_readers.CONFIRMED_UNKNOWN if unknown else code, permanent=True)
 
 
 def logged_key(delivery: Claimed) -> str:

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
-from handlers import home_refusals
+from handlers import home_refusals, unknown_ids
 from handlers.blocks import home as blocks
 from handlers.blocks import nominations_waiting, resolutions_waiting
 from handlers.blocks import resolutions as resolution_blocks
@@ -142,6 +142,7 @@ def publish_home(event: dict[str, Any], body: dict[str, Any], context: Any, clie
         return
     with deps.sessions.begin() as session:
         identity = identify_caller(session, context, user_id=event["user"])
+        unknown_ids.opened(session, identity.workspace, identity.employee, deps.now())  # before the opening is noted
         home_refusals.opened(session, identity.workspace, identity.employee, deps.now())
         view = None if identity.slack_profile_wanted else build_home(session, identity.employee, deps.now())
         workspace_id = identity.workspace.id

@@ -21,20 +21,21 @@ from sqlalchemy.orm import Session
 from handlers.delivery_refusals import PUBLISH
 from handlers.deps import Deps
 from handlers.home import RENDER_WHEN_SENT, build_home
-from handlers.home_readers import UNKNOWN
+from handlers.home_readers import CONFIRMED_UNKNOWN
 from models import Employee, Resolution, Workspace
-from services import directory, outbox, unknown_ids
+from services import directory, outbox
 from services.errors import DomainError
 from services.handover import Handover
 from services.outbox import Claimed, SendOutcome
 from services.outbox_keys import home_again_key_prefix, waiting_untaken
 from services.resolutions import decisions
+from services.unknown_ids import Marked
 
 log = logging.getLogger(__name__)
 
 NOBODY_TO_PUBLISH_FOR = SendOutcome(ok=True, result={})
 """A Home to publish again for someone who has since left: done, with nothing sent."""
-UNKNOWN_TO_SLACK = SendOutcome(ok=False, error=UNKNOWN, permanent=True)
+UNKNOWN_TO_SLACK = SendOutcome(ok=False, error=CONFIRMED_UNKNOWN, permanent=True)
 """A Home for an org-file Slack id Slack has confirmed it has nobody of, since the last org import: dropped unsent (HR
 hear of it again once a week: handlers/unknown_ids.py)."""
 NOT_RENDERED = "home_not_rendered"
@@ -87,11 +88,12 @@ def queue_homes_of(session: Session, *, workspace: Workspace, people: Iterable[E
             key = f"{prefix}{person.slack_id}:{now.isoformat()}:{number}"
 
 
-def rendered(deps: Deps, delivery: Claimed) -> Claimed | SendOutcome:
+def rendered(deps: Deps, delivery: Claimed, marked: Marked) -> Claimed | SendOutcome:
     """A Home queued to be rendered as it is sent (published again, or opened while Slack rate-limited it), rendered
     from what is stored now (any other delivery as it is); done with nothing to send when its person is no longer
-    known, or, unless they opened it, no longer active. Never raises: a Home that cannot be rendered is a failed send
-    of its own, tried again later, and the rest of the sender's batch is recorded."""
+    known, or, unless they opened it, no longer active; dropped unsent, unless they opened it, for an id `marked` (read
+    once a batch) as Slack's nobody. Never raises: a Home that cannot be rendered is a failed send of its own, tried
+    again later, and the rest of the sender's batch is recorded."""
     if not delivery.payload.get(RENDER_WHEN_SENT):
         return delivery
     user_id, seen = str(delivery.payload["user_id"]), delivery.payload.get("hash")
@@ -101,7 +103,7 @@ def rendered(deps: Deps, delivery: Claimed) -> Claimed | SendOutcome:
             person = None if workspace is None else directory.find_employee(session, workspace, user_id)
             if person is None or not (person.active or seen):
                 return NOBODY_TO_PUBLISH_FOR
-            if not seen and workspace is not None and user_id in unknown_ids.unknown_since_import(session, workspace):
+            if not seen and user_id in marked.get(delivery.workspace_id, {}):
                 return UNKNOWN_TO_SLACK
             view = build_home(session, person, deps.now())
     except (SQLAlchemyError, DomainError) as error:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackClientError
+from sqlalchemy.exc import SQLAlchemyError
 
 from handlers.home_readers import REFUSED, USERS_INFO, Verdict, ask, log_no_persons_id, log_verdict
 from handlers.pacing import Pacer
@@ -39,7 +40,8 @@ class ReaderAsks:
 
     def log_refused(self, client: WebClient, workspace_id: int, home: str, user_id: str) -> Verdict | None:
         """Log why Slack found nobody of `user_id` for the Home `home` names, asking Slack with the workspace's own
-        token (`own`; else `client`'s, the token the Home was sent with) unless this drain knows, may not ask, or the
+        token (`own`, for a listener's send, whose client may hold another's; else `client`'s: the background sender
+        sends with the workspace's own) unless this drain knows, may not ask, or the
         id is no person's; what Slack said, if asked. Another workspace's token would have Slack answer
         `user_not_found` of everyone, and HR be told of ids that are right: with the workspace's own, the Home's
         refusal is the app's bug (log_verdict)."""
@@ -75,7 +77,7 @@ class ReaderAsks:
         """The workspace's own client, or why Slack cannot be asked with it now."""
         try:
             own = client if self._own is None else self._own(client, workspace_id)
-        except (SlackClientError, OSError) as error:  # InstallGone is a SlackClientError
+        except (SlackClientError, OSError, SQLAlchemyError) as error:  # InstallGone is a SlackClientError
             return Verdict(unconfirmed=f"no token of the workspace ({type(error).__name__})")
         return Verdict(unconfirmed="the app is not installed in the workspace") if own is None else own
 

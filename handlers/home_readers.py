@@ -28,8 +28,11 @@ REFUSED = "views.publish: invalid_arguments, invalid `user_id`"
 WRONG_TOKEN = "most likely the token of another workspace was used for them"
 USERS_INFO = "users.info"
 UNKNOWN = "user_not_found"
-"""What `users.info` says of an id Slack has nobody of in the workspace, and the outcome of a Home refused for it:
-HR hear of it (handlers/unknown_ids.py)."""
+"""What `users.info` says of an id Slack has nobody of in the workspace."""
+CONFIRMED_UNKNOWN = "slack_id_unknown_confirmed"
+"""The outcome of a Home refused for an id `users.info` then said is nobody's (`UNKNOWN`): HR hear of it
+(handlers/unknown_ids.py). Our own word, never Slack's: Slack answering `user_not_found` to a send itself proves
+nothing, as it was not asked with users.info."""
 ASK_TIMEOUT = 3
 """Seconds `users.info` is given, tried once: the Homes of a batch are sent one after another, and a slow answer
 would hold up the others (10 s each with the client's own timeout); not knowing is an error line, not a retry."""

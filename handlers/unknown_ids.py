@@ -1,12 +1,15 @@
 """An org-file Slack id Slack has nobody of in the workspace: the HR people and admins hear what to fix, once a week.
 
-The background sender asks Slack of someone a Home was refused for (handlers/home_reader_asks.py); when Slack answers
-`user_not_found`, the Home's outcome says so (`UNKNOWN`), the id is remembered (services/unknown_ids.py) and no Home
-is published to it again until the next org import: one queued meanwhile is dropped unsent with the same outcome
-(handlers/home_again.py). Each such outcome tells HR, under a key naming the workspace, the id, the person told and
-the week: once a week while Latitude still has something to show them, never once a drain. A person Slack only
-deactivated is a departure (handlers/departures.py), not a mistyped id: nobody is told here. The background sender
-gives up the DMs to such an id unsent as well (`withhold_dms`): Slack would refuse each (`channel_not_found`).
+The background sender asks Slack of someone a Home was refused for (handlers/home_reader_asks.py); when `users.info`
+answers `user_not_found`, the Home's outcome says so (`CONFIRMED_UNKNOWN`, our word: Slack's own `user_not_found` to a
+send proves nothing), the id is marked (services/unknown_ids.py), and until the next org import no Home is published
+to it (one queued meanwhile is dropped unsent with the same outcome: handlers/home_again.py) and the DMs to it are
+given up unsent (`withhold_dms`: Slack would refuse each). Each such outcome tells HR, under a key naming the
+workspace, the id, the person told and the weeks since the mark: once a week while Latitude still has something to
+show them, never once a drain. A person Slack only deactivated is a departure (handlers/departures.py), not a mistyped
+id: nobody is told here. A Home or DM to a marked id that Slack accepts, or the person opening their Home, lifts the
+mark (`found_again`, `opened`). The marks are read once a batch (`marked_in`), for the workspaces with a DM or Home
+in it.
 """
 
 import logging
@@ -16,28 +19,28 @@ from sqlalchemy.orm import Session
 
 from handlers.blocks.unknown_ids import unknown_id_notice
 from handlers.delivery_refusals import PUBLISH
-from handlers.home_readers import UNKNOWN
-from handlers.messages_tab import held_back
+from handlers.home_readers import CONFIRMED_UNKNOWN
+from handlers.messages_tab import held_back, is_dm
 from handlers.request_refusals import Told
 from models import Employee, Workspace
-from services import directory, unknown_ids
+from services import directory, home_tab, unknown_ids
 from services.outbox import Claimed, SendOutcome
-from services.outbox_keys import SLACK_ID_UNKNOWN
+from services.outbox_keys import SLACK_ID_UNKNOWN_TOLD
 from services.rewards import approvals
+from services.unknown_ids import Marked
 
 log = logging.getLogger(__name__)
 
-NOTICE_KEY = SLACK_ID_UNKNOWN
 DM_NOT_SENT = SendOutcome(ok=False, error="not_sent_slack_id_unknown", permanent=True)
 """A DM given up unsent: Slack has confirmed it has nobody of its reader's id, since the last org import."""
 
 
 def notices(session: Session, sends: list[tuple[Claimed, SendOutcome]], now: datetime) -> list[Told]:
-    """The DMs owed, this week, for the org-file people among `sends` whose Home Slack has nobody to publish to; the ids
-    remembered as unknown until the next org import."""
+    """The DMs owed, this week of the mark, for the org-file people among `sends` whose Home Slack has nobody to
+    publish to; the ids marked as unknown until the next org import."""
     found: dict[int, set[str]] = {}
     for delivery, outcome in sends:
-        if delivery.method == PUBLISH and outcome.error == UNKNOWN:
+        if delivery.method == PUBLISH and outcome.error == CONFIRMED_UNKNOWN:
             found.setdefault(delivery.workspace_id, set()).add(str(delivery.payload.get("user_id")))
     return [
         told
@@ -47,34 +50,77 @@ def notices(session: Session, sends: list[tuple[Claimed, SendOutcome]], now: dat
 
 
 def _told_in(session: Session, workspace: Workspace, slack_ids: set[str], now: datetime) -> list[Told]:
-    unknown = unknown_ids.remember_unknown(session, workspace, slack_ids, now=now)
+    marked = unknown_ids.remember_unknown(session, workspace, slack_ids, now=now)
     if workspace.dms_off_since is not None:  # no DM could reach HR: the Messages tab's own warning says why
         return []
     found = [directory.find_employee(session, workspace, slack_id) for slack_id in sorted(slack_ids)]
-    hr = [person for person in approvals.hr_people(session, workspace.id) if person.slack_id not in unknown]
-    return [_notice(workspace, person, told, now) for person in found if person is not None for told in hr]
+    hr = [person for person in approvals.hr_people(session, workspace.id) if person.slack_id not in marked]
+    return [
+        _notice(workspace, person, told, (now - marked[person.slack_id]).days // 7)
+        for person in found
+        if person is not None
+        for told in hr
+    ]
 
 
-def _notice(workspace: Workspace, person: Employee, told: Employee, now: datetime) -> Told:
-    key = f"{NOTICE_KEY}{workspace.slack_team_id}:{person.slack_id}:{told.slack_id}:{now:%G-W%V}"
+def _notice(workspace: Workspace, person: Employee, told: Employee, weeks: int) -> Told:
+    """Keyed on the weeks since the mark: one a week, whatever day the week starts on."""
+    key = f"{SLACK_ID_UNKNOWN_TOLD}{workspace.slack_team_id}:{person.slack_id}:{told.slack_id}:week{weeks}"
     return Told(workspace, key, unknown_id_notice(told.slack_id, person.name, person.slack_id))
 
 
-def withhold_dms(session: Session, claimed: list[Claimed]) -> tuple[list[Claimed], list[tuple[Claimed, SendOutcome]]]:
+def marked_in(session: Session, claimed: list[Claimed]) -> Marked:
+    """The marks of the workspaces with a DM or a Home in the batch: one statement."""
+    workspaces = {d.workspace_id for d in claimed if held_back(d) or d.method == PUBLISH}
+    return unknown_ids.marked_among(session, workspaces)
+
+
+def withhold_dms(claimed: list[Claimed], marked: Marked) -> tuple[list[Claimed], list[tuple[Claimed, SendOutcome]]]:
     """(to send, not sent): the DMs of the batch to an org-file id Slack has nobody of, given up (`DM_NOT_SENT`), in
     one line a batch rather than Slack's refusal of each."""
-    dms = {delivery.workspace_id for delivery in claimed if held_back(delivery)}
-    unknown = {
-        workspace_id: unknown_ids.unknown_since_import(session, session.get_one(Workspace, workspace_id))
-        for workspace_id in sorted(dms)
-    }
     to_send, kept = [], []
     for delivery in claimed:
-        reader = str(delivery.payload.get("channel"))
-        if held_back(delivery) and reader in unknown[delivery.workspace_id]:
+        if held_back(delivery) and str(delivery.payload.get("channel")) in marked.get(delivery.workspace_id, {}):
             kept.append((delivery, DM_NOT_SENT))
         else:
             to_send.append(delivery)
-    if kept:
-        log.info("%d DMs given up unsent: Slack has nobody of their reader's id (the org file's to fix)", len(kept))
+    for workspace_id in sorted({delivery.workspace_id for delivery, _ in kept}):
+        count = sum(delivery.workspace_id == workspace_id for delivery, _ in kept)
+        log.info(
+            "%d DMs in workspace #%s given up unsent: Slack has nobody of their reader's id (the org file's to fix)",
+            count,
+            workspace_id,
+        )
     return to_send, kept
+
+
+def found_again(session: Session, sends: list[tuple[Claimed, SendOutcome]], marked: Marked, now: datetime) -> None:
+    """Lift the marks of the ids `marked` that Slack accepted a Home or a DM to among `sends` (each answered by Slack,
+    none taken as done unsent): it knows them."""
+    found: dict[int, set[str]] = {}
+    for delivery, outcome in sends:
+        reader = _reader(delivery)
+        if outcome.ok and not outcome.error and reader in marked.get(delivery.workspace_id, {}):
+            found.setdefault(delivery.workspace_id, set()).add(reader)
+    for workspace_id, slack_ids in sorted(found.items()):
+        unknown_ids.found_again(session, session.get_one(Workspace, workspace_id), slack_ids, now=now)
+        log.info(
+            "workspace #%s: Slack took a Home or DM to %d id(s) marked as nobody's: unmarked",
+            workspace_id,
+            len(slack_ids),
+        )
+
+
+def _reader(delivery: Claimed) -> str | None:
+    if delivery.method == PUBLISH:
+        return str(delivery.payload.get("user_id"))
+    return str(delivery.payload.get("channel")) if is_dm(delivery) else None
+
+
+def opened(session: Session, workspace: Workspace, person: Employee, now: datetime) -> None:
+    """Someone opened their Home: Slack knows their id, and a mark on it is lifted. Asked only when the opening is
+    noted (services/home_tab.opening_due, once in 10 minutes a person), not at every opening."""
+    if home_tab.opening_due(person, now) and unknown_ids.lift(session, workspace, person.slack_id, now=now):
+        log.info(
+            "workspace #%s: %s opened their Home, their id marked as nobody's: unmarked", workspace.id, person.slack_id
+        )

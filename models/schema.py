@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-HEAD_REVISION = "0059"
+HEAD_REVISION = "0060"
 """The newest migration in `migrations/versions`; raise it with every new migration."""
 VERSION_TABLE = "alembic_version"
 _NUMBERED = re.compile(r"\d{4}")

@@ -53,13 +53,18 @@ def opened(session: Session, *, workspace: Workspace, person: Employee, now: dat
     per `OPENING_NOTED_EVERY` at most: a Home opened is otherwise a read alone (on SQLite, a write would hold every
     other writer while the Home renders). A refusal comes within a batch's lease of its taking, so an opening noted
     earlier than that may, at worst, let a stale refusal mark the tab off until the next opening."""
-    if person.home_opened_at is None or now - person.home_opened_at >= OPENING_NOTED_EVERY:
+    if opening_due(person, now):
         _note_opening(session, person, now)
         put_once_committed(session, "employee", workspace, person.slack_id, person)  # or each opening writes
     if workspace.homes_off_since is None:
         return False
     session.flush()  # the person's row before the workspace's, in the order an org import locks them
     return bool(mark_on(session, workspace_ids={workspace.id}))
+
+
+def opening_due(person: Employee, now: datetime) -> bool:
+    """Whether this opening of the person's Home is to be noted: none was for `OPENING_NOTED_EVERY`."""
+    return person.home_opened_at is None or now - person.home_opened_at >= OPENING_NOTED_EVERY
 
 
 def _note_opening(session: Session, person: Employee, now: datetime) -> None:

@@ -12,7 +12,8 @@ weekly digest with its chart and its redraws (a decision clicked in an older dig
 digest is no longer redrawn; one Slack refused as a bot user's is remembered in the audit trail,
 services/digest/unreachable.py), HR's notices
 (someone left Slack, a round opened late, a channel refused a post that week, an org-wide install took a workspace
-over or lost one, the Messages tab is on again), an error DM, and the updates of a grant's copies settled from the
+over or lost one, the Messages tab is on again, an org-file Slack id Slack has nobody of, that week of the finding),
+an error DM, and the updates of a grant's copies settled from the
 command line.
 
 An item's messages serve while it waits and shortly after (`SETTLED_ITEMS`): a request's copies, reminders and
@@ -57,7 +58,7 @@ from services.outbox_keys import (
     HOME,
     HOME_AGAIN,
     REQUEST_UNREACHED,
-    SLACK_ID_UNKNOWN,
+    SLACK_ID_UNKNOWN_TOLD,
     UNDER_PREFIX,
     prefix_bounds,
 )
@@ -90,7 +91,7 @@ ONE_SHOT_PREFIXES = (
     "taken_over_by_org_install:",
     "team_access_revoked:",
     TAB_ON_AGAIN,
-    SLACK_ID_UNKNOWN,
+    SLACK_ID_UNKNOWN_TOLD,
 )
 """Keys of messages that nothing reads or updates once sent (see the module's docstring)."""
 

@@ -1,39 +1,86 @@
 """Slack ids of the org file that Slack has nobody of in their workspace: a mistyped id, or one of another workspace.
 
 Slack refuses every Home published to such an id, and nothing the app does changes that: only a corrected org file
-does. Once Slack confirms it (`users.info`: `user_not_found`), the id is remembered in the audit trail
-(`SLACK_ID_UNKNOWN`, subject: the id) until the next org import, and no Home is published to it meanwhile. Callers
+does. Once Slack confirms it (`users.info`: `user_not_found`), the id is marked in the audit trail (`MARKED`,
+subject: the id) until the next org import, and no Home is published, nor DM sent, to it meanwhile. A mark can be
+wrong (Slack answered of an id it knows): a later delivery to the id that Slack accepts clears it (`FOUND`). Callers
 commit.
 """
 
+from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, bindparam, exists, select
+from sqlalchemy.orm import Session, aliased
 
 from models import AuditEvent, Workspace
 from services import audit
-from services.unlisted import last_import
+from services.unlisted import ORG_IMPORT
 
-SLACK_ID_UNKNOWN = "org.slack_id_unknown"
+MARKED = "org.slack_id_unknown"
 """Audited when Slack confirms it has nobody of an org-file Slack id in the workspace (subject: the id)."""
+FOUND = "org.slack_id_found"
+"""Audited when Slack accepts a Home or DM to an id marked so: the mark was wrong, and is lifted (subject: the id)."""
+Marked = dict[int, dict[str, datetime]]
+"""By workspace: the ids marked, each with when."""
 
 
-def unknown_since_import(session: Session, workspace: Workspace) -> set[str]:
-    """The org-file Slack ids Slack has confirmed it has nobody of in the workspace since its last org import."""
-    query = select(AuditEvent.subject).where(
-        AuditEvent.workspace_id == workspace.id, AuditEvent.action == SLACK_ID_UNKNOWN
+def _marks_standing() -> Select[int, str, datetime]:
+    """The marks no later org import, nor a later `FOUND` of the same id, lifted, of the workspaces
+    `workspace_ids` names: built once, it is read from the audit trail's index by workspace and action."""
+    later = aliased(AuditEvent)
+    imported_since = exists().where(
+        later.workspace_id == AuditEvent.workspace_id, later.action == ORG_IMPORT, later.at > AuditEvent.at
     )
-    imported = last_import(session, workspace.id)
-    if imported is not None:
-        query = query.where(AuditEvent.at >= imported)
-    return set(session.scalars(query))
+    found_since = exists().where(
+        later.workspace_id == AuditEvent.workspace_id,
+        later.action == FOUND,
+        later.subject == AuditEvent.subject,
+        later.at >= AuditEvent.at,
+    )
+    query = select(AuditEvent.workspace_id, AuditEvent.subject, AuditEvent.at).where(
+        AuditEvent.workspace_id.in_(bindparam("workspace_ids", expanding=True)),
+        AuditEvent.action == MARKED,
+        ~imported_since,
+        ~found_since,
+    )
+    return query.order_by(AuditEvent.at)
 
 
-def remember_unknown(session: Session, workspace: Workspace, slack_ids: set[str], *, now: datetime) -> set[str]:
-    """Slack has nobody of these ids in the workspace: remembered until the next org import (once each). Returns every
-    id remembered so since that import, these included."""
-    known = unknown_since_import(session, workspace)
-    for slack_id in sorted(slack_ids - known):
-        audit.record(session, workspace=workspace, actor="slack", action=SLACK_ID_UNKNOWN, subject=slack_id, now=now)
-    return known | slack_ids
+MARKS_STANDING = _marks_standing()
+
+
+def marked_among(session: Session, workspace_ids: Collection[int]) -> Marked:
+    """The ids marked in these workspaces since their last org import and not found since, with when: one statement."""
+    if not workspace_ids:
+        return {}
+    marked: Marked = {}
+    for workspace_id, slack_id, at in session.execute(MARKS_STANDING, {"workspace_ids": sorted(workspace_ids)}):
+        marked.setdefault(workspace_id, {}).setdefault(slack_id, at)
+    return marked
+
+
+def remember_unknown(
+    session: Session, workspace: Workspace, slack_ids: set[str], *, now: datetime
+) -> dict[str, datetime]:
+    """Slack has nobody of these ids in the workspace: marked until the next org import, or until Slack accepts a
+    delivery to one (once each). Returns every id marked so, these included, with when it was marked."""
+    marked = marked_among(session, [workspace.id]).get(workspace.id, {})
+    for slack_id in sorted(slack_ids - marked.keys()):
+        audit.record(session, workspace=workspace, actor="slack", action=MARKED, subject=slack_id, now=now)
+        marked[slack_id] = now
+    return marked
+
+
+def found_again(session: Session, workspace: Workspace, slack_ids: set[str], *, now: datetime) -> None:
+    """Slack accepted a delivery to these marked ids: it knows them, and their marks are lifted."""
+    for slack_id in sorted(slack_ids):
+        audit.record(session, workspace=workspace, actor="slack", action=FOUND, subject=slack_id, now=now)
+
+
+def lift(session: Session, workspace: Workspace, slack_id: str, *, now: datetime) -> bool:
+    """Slack shows it knows `slack_id` (they opened their Home): a mark on it is lifted; whether there was one."""
+    if slack_id not in marked_among(session, [workspace.id]).get(workspace.id, {}):
+        return False
+    found_again(session, workspace, {slack_id}, now=now)
+    return True

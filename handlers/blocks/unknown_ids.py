@@ -5,19 +5,20 @@ from typing import Any
 from handlers.blocks.kit import notice
 from services.text import escape_mrkdwn
 
-SUMMARY = "Slack has nobody with a Slack id of the org file"
+SUMMARY = "Someone in the org file has a Slack id nobody in Slack has"
 
 
 def unknown_id_notice(person_id: str, name: str, slack_id: str) -> dict[str, Any]:
-    """Whose line of the org file names an id Slack does not have, what happens meanwhile, and how to fix it. The id
-    is shown as written, not as a mention: Slack could not show whom it names."""
-    who = f"*{escape_mrkdwn(name)}* (`{escape_mrkdwn(slack_id)}`)"
+    """Whose line of the org file names an id Slack does not have, what they miss meanwhile, and how to fix it, in
+    plain words. The id is shown as written, not as a mention: Slack could not show whom it names."""
+    who = escape_mrkdwn(name)
     text = (
-        f":warning: The org file lists {who}, but Slack has nobody with the Slack id `{escape_mrkdwn(slack_id)}` in "
-        "this workspace (`users.info`: `user_not_found`): the id is mistyped, or belongs to another workspace. Until "
-        "it is fixed, Latitude cannot reach them: it publishes no App Home and sends no DM to them.\n"
-        f"To fix it, correct the `slack_id` on {escape_mrkdwn(name)}'s line of the org file (their id is under "
-        "*Copy member ID* in their Slack profile) and import it again (`python -m bot org import FILE`)."
+        f":warning: The org file gives *{who}* the Slack id `{escape_mrkdwn(slack_id)}`, and nobody in this Slack "
+        "workspace has it: it is mistyped, or it is someone's id in another workspace.\n"
+        f"Until it is fixed, Latitude cannot reach {who}: their App Home is not updated and they get no DMs (no pulse "
+        "invitations, reminders, digests or news of their rewards). Requests waiting on their decision go up to the "
+        "next person only once they have waited too long.\n"
+        f"To fix it, copy {who}'s id from their Slack profile (*Copy member ID*), put it on their line of the org "
+        "file, and import the file again (`python -m bot org import FILE`)."
     )
-    once = f"You are told once a week for `{escape_mrkdwn(slack_id)}` until the org file is imported again."
-    return notice(person_id, SUMMARY, text, once)
+    return notice(person_id, SUMMARY, text, "You are reminded once a week until the org file is imported again.")

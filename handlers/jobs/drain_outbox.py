@@ -25,13 +25,14 @@ from handlers import (
     suggestion_told,
     unknown_ids,
 )
-from handlers.delivery import client_for, send_for_workspace
+from handlers.delivery import send_for_workspace
 from handlers.delivery_refusals import PUBLISH, TOKEN_RETRY_SECONDS, TOKEN_UNAVAILABLE
 from handlers.deps import Deps
 from handlers.home_reader_asks import ReaderAsks
 from models.engine import once_more_if_cut
 from services import home_tab, outbox
 from services.outbox import Claimed, SendOutcome
+from services.unknown_ids import Marked
 
 BATCH = 25
 TICK_SENDING_AT_MOST = timedelta(seconds=30)
@@ -57,7 +58,7 @@ def drain_outbox(deps: Deps, client: WebClient, *, batch: int = BATCH, at_most: 
 def drain_on(pool: Executor, deps: Deps, client: WebClient, *, batch: int, until: datetime | None) -> int:
     """The drain, sending each batch on the threads it was lent: no other drain's waits hold them up."""
     sent = 0
-    found = Found(readers=ReaderAsks(deps.pacer, own=partial(client_for, deps)))
+    found = Found(readers=ReaderAsks(deps.pacer))  # each Home is sent, and Slack asked, with its workspace's token
     owed: list[Claimed] = []  # updates this drain holds for messages settled while on their way, sent next
     first, out_of_time = True, False
     while not deps.stopping.is_set():
@@ -68,9 +69,11 @@ def drain_on(pool: Executor, deps: Deps, client: WebClient, *, batch: int, until
                 first = False
             found.homes_off &= home_tab.off_among(session, workspace_ids=found.homes_off)  # opened meanwhile?
             claimed = [*owed, *([] if out_of_time else outbox.claim_due(session, now=taken_at, limit=batch))]
-            to_send, kept = messages_tab.withhold(session, claimed, now=taken_at)
+            found.marked = unknown_ids.marked_in(session, claimed)
+            # DMs to an id Slack has nobody of go first: none of them may be a Messages tab try (never sent)
+            to_send, unknown = unknown_ids.withhold_dms(claimed, found.marked)
+            to_send, kept = messages_tab.withhold(session, to_send, now=taken_at)
             to_send, told = suggestion_told.told_otherwise(session, deps.relay, to_send)
-            to_send, unknown = unknown_ids.withhold_dms(session, to_send)
             kept += told + unknown
         sends = kept + [
             pair
@@ -79,7 +82,7 @@ def drain_on(pool: Executor, deps: Deps, client: WebClient, *, batch: int, until
         ]
         noticed, owed = 0, []  # notices queued for this batch's refusals are sent before the drain ends
         if sends:
-            owed, noticed = once_more_if_cut(partial(recorded, deps, sends, taken_at))
+            owed, noticed = once_more_if_cut(partial(recorded, deps, sends, taken_at, found.marked))
         sent += sum(outcome.ok for _, outcome in sends)
         given_back = any(outcome is LEASE_ENDED for _, outcome in sends)  # due now: claimed again unless taken
         out_of_time = until is not None and deps.now() >= until
@@ -89,10 +92,13 @@ def drain_on(pool: Executor, deps: Deps, client: WebClient, *, batch: int, until
     return sent
 
 
-def recorded(deps: Deps, sends: list[tuple[Claimed, SendOutcome]], taken_at: datetime) -> tuple[list[Claimed], int]:
+def recorded(
+    deps: Deps, sends: list[tuple[Claimed, SendOutcome]], taken_at: datetime, marked: Marked
+) -> tuple[list[Claimed], int]:
     """Record what Slack answered: the updates owed to messages settled while on their way, and how many notices
-    were queued. Tried once more on a fresh connection if the database restarted while the batch was sent, which
-    would otherwise leave the batch leased, to go out again when the lease ends."""
+    were queued; the ids `marked` as Slack's nobody that Slack took a Home or DM to are unmarked. Tried once more on a
+    fresh connection if the database restarted while the batch was sent, which would otherwise leave the batch
+    leased, to go out again when the lease ends."""
     with deps.sessions.begin() as session:
         owed = outbox.record_outcomes(session, outcomes=sends, now=deps.now())
         asked_slack = [
@@ -101,6 +107,9 @@ def recorded(deps: Deps, sends: list[tuple[Claimed, SendOutcome]], taken_at: dat
         messages_tab.learn(session, asked_slack, now=deps.now(), sent_from=taken_at)
         asked = [(delivery, outcome) for delivery, outcome in sends if outcome is not home_again.NOBODY_TO_PUBLISH_FOR]
         home_refusals.learn(session, asked, taken_at=taken_at, now=deps.now())
+        unsent = (suggestion_told.TOLD_OTHERWISE, home_again.NOBODY_TO_PUBLISH_FOR)  # done, with nothing sent
+        answered = [(delivery, outcome) for delivery, outcome in sends if all(outcome is not u for u in unsent)]
+        unknown_ids.found_again(session, answered, marked, deps.now())
         return owed, notices_for(session, deps, sends)
 
 
@@ -125,11 +134,13 @@ def by_channel(claimed: list[Claimed]) -> list[list[Claimed]]:
 class Found:
     """What this drain found Slack refuses whatever is sent, not to ask it again before the drain ends: the
     workspaces whose token it would not renew, those whose app Home tab is off (handlers/home_refusals.py), and what
-    Slack said of the people it refused a Home for (handlers/home_reader_asks.py)."""
+    Slack said of the people it refused a Home for (handlers/home_reader_asks.py); and, read again each batch, the
+    ids Slack has nobody of (handlers/unknown_ids.py)."""
 
     readers: ReaderAsks
     tokenless: set[int] = field(default_factory=set)
     homes_off: set[int] = field(default_factory=set)
+    marked: Marked = field(default_factory=dict)
 
 
 def send_in_order(
@@ -153,7 +164,7 @@ def paced_send(deps: Deps, client: WebClient, delivery: Claimed, found: Found) -
     deps.pacer.wait_turn(delivery.workspace_id, delivery.method)
     if deps.now() >= delivery.lease_until:  # waited past the lease: another sender may have taken it, and sent it
         return LEASE_ENDED
-    ready = home_again.rendered(deps, delivery)  # a Home queued to be rendered as it is sent
+    ready = home_again.rendered(deps, delivery, found.marked)  # a Home queued to be rendered as it is sent
     if isinstance(ready, SendOutcome):
         return ready
     return sent_as_ready(deps, client, found, ready)

@@ -111,7 +111,7 @@ def test_news_a_sender_holds_as_the_status_is_set_back_is_followed_by_the_status
 
     bot.driver.click("U0MGR1", card, "suggestion_under_review")  # ...as Maya sets it back
     sends = [(planned, send_for_workspace(bot.runtime.deps, bot.runtime.sender_client, planned))]
-    recorded(bot.runtime.deps, sends, taken_at)
+    recorded(bot.runtime.deps, sends, taken_at, {})
     after_the_wait(bot)
 
     told = news_to_the_author(bot)

@@ -2,6 +2,7 @@
 people and admins hear what to fix once a week while it lasts, and no Home is published to it, nor Slack asked of it,
 until the next org import. A failure that may pass, or someone Slack knows, tells nobody anything."""
 
+import logging
 from datetime import timedelta
 from typing import Any
 
@@ -13,7 +14,7 @@ from handlers.jobs.drain_outbox import drain_outbox
 from handlers.unknown_ids import DM_NOT_SENT
 from models import AuditEvent, Delivery
 from services import directory, outbox
-from services.unknown_ids import SLACK_ID_UNKNOWN
+from services.unknown_ids import MARKED
 from tests.conftest import FIXTURES, RunningBot
 from tests.e2e.test_home_again_sending import queue_homes_again
 from tests.e2e.test_home_refused_readers import FINDS_NOBODY
@@ -46,7 +47,7 @@ def publishes_and_asks(bot: RunningBot, slack_id: str = TYPO) -> tuple[int, int]
 
 def remembered(bot: RunningBot) -> list[str]:
     with bot.sessions() as session:
-        return list(session.scalars(select(AuditEvent.subject).where(AuditEvent.action == SLACK_ID_UNKNOWN)))
+        return list(session.scalars(select(AuditEvent.subject).where(AuditEvent.action == MARKED)))
 
 
 def forgive_homes_to_nobody(bot: RunningBot) -> None:
@@ -67,6 +68,8 @@ def test_hr_hear_of_an_id_slack_has_nobody_of_once_a_week_and_its_home_is_no_lon
     assert told(bot) == {person: [SUMMARY] for person in HR}
     [said] = [c.text for c in bot.slack.messages_to("U0HR") if c.text.startswith(SUMMARY)]
     assert "Tia Typo" in said and f"`{TYPO}`" in said and "python -m bot org import" in said
+    assert said.count(TYPO) == 1 and "users.info" not in said and "user_not_found" not in said, "plain words"
+    assert "pulse invitations" in said and "waited too long" in said, "what they miss meanwhile"
 
     for _ in range(3):  # drains of the same week: nothing published, asked or told again
         bot.clock.advance(timedelta(hours=1))
@@ -144,13 +147,17 @@ def dm_sent(bot: RunningBot, key: str) -> tuple[int, str | None]:
     return len(bot.slack.calls("chat.postMessage:failed", channel=TYPO)), error
 
 
-def test_dms_to_an_id_slack_has_nobody_of_are_given_up_unsent_once_it_is_confirmed(bot: RunningBot) -> None:
+def test_dms_to_an_id_slack_has_nobody_of_are_given_up_unsent_once_it_is_confirmed(
+    bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
     load_org_with_a_typo(bot)
     load_policy(bot.sessions, bot.clock.now())
     assert dm_sent(bot, "dm-before") == (1, "channel_not_found")
 
     home_sent_again(bot)
-    assert dm_sent(bot, "dm-after") == (1, DM_NOT_SENT.error)
+    with caplog.at_level(logging.INFO):
+        assert dm_sent(bot, "dm-after") == (1, DM_NOT_SENT.error)
+    assert any(r.getMessage().startswith("1 DMs in workspace #1 given up unsent") for r in caplog.records)
 
     bot.clock.advance(timedelta(hours=1))
     load_org_with_a_typo(bot)
