@@ -35,6 +35,48 @@ AMOUNTS_END = re.compile(rf"(?:{'|'.join(REFERENCE_LABELS)})(?![^\W\d_])|ref:|#"
 _SAME_IN_THE_PLURAL = frozenset({"yen", "yuan", "baht", "rand"})
 """Currencies' words that are their own plural (`2 thousand yen refund`): they name the amount's currency, as
 `dollars` does, never a kind of thing as `dollar` in `10 million dollar shake`."""
+_NEVER_A_THING = frozenset({"lakh", "lakhs", "lac", "lacs", "crore", "crores"})
+"""Multipliers that name no thing (`2 lakh late delivery` is 200,000 rupees): always asked about, with how to keep the
+number as typed."""
+_SPELLED = frozenset(
+    {
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+        "twenty",
+        "thirty",
+        "forty",
+        "fifty",
+        "sixty",
+        "seventy",
+        "eighty",
+        "ninety",
+    }
+)
+"""Numbers in words, which go on an amount in words (`5 hundred fifty`, `2 thousand five hundred`)."""
+_SAYS_WHAT_WAS_GIVEN = frozenset(
+    {"refund", "refunds", "refunded", "credit", "credits", "credited", "cash", "back", "paid", "late", "because"}
+)
+"""Words after a multiplier that say what was given or why (`2 thousand paid twice`, `2 grand cash`, `5 thousand
+late`), never a thing's name: the multiplier is the amount's."""
+MENTION = re.compile(r"<[@#!][^>]*>")
+"""A Slack mention (`<@U123>`, `<!here>`), which names no thing, as an emoji does not."""
 
 
 def refuse_a_multiplier(typed: str, amount: Decimal, words: list[str], category: str, currency: str) -> None:
@@ -49,29 +91,73 @@ def refuse_a_multiplier(typed: str, amount: Decimal, words: list[str], category:
     if times is None:
         return
     after = words[1:]
-    compound = word == words[0] and bool(after) and _multiplies_on(after[0])
-    if not (compound or _ends_after_a_multiplier(words[0], after, plural=singular is None)):
+    going_on = _words_going_on(after) if word == words[0] else 0
+    ends = _ends_after_a_multiplier(words[0], after, plural=singular is None)
+    if not (going_on or ends or _asked_before_any_word(word, amount, after, plural=singular is None)):
         return
     read, meant = format_money(amount, currency), amount * times
-    phrase = " ".join([typed, word, *after[:1]]) if compound else f"{typed} {word}"
+    phrase = " ".join([typed, word, *after[:going_on]])
     shown = f"`{escape_mrkdwn(without_trailing_punctuation(phrase))}` is read as {read}"
-    if compound or meant > MAX_AMOUNT:
-        raise InvalidInput(f"{shown}: write the amount you gave in digits. Nothing was logged.", field="amount")
+    kept = "" if ends or going_on else _how_to_keep(typed, word, read, category)
+    if going_on or meant > MAX_AMOUNT:
+        raise InvalidInput(f"{shown}: write the amount you gave in digits.{kept} Nothing was logged.", field="amount")
     raise InvalidInput(
         f"{shown}: if you gave {format_money(meant, currency)}, write it in digits, "
-        f"`/resolve {category} {meant.normalize():f} …`. Nothing was logged.",
+        f"`/resolve {category} {meant.normalize():f} …`.{kept} Nothing was logged.",
         field="amount",
     )
 
 
+def _how_to_keep(typed: str, word: str, read: str, category: str) -> str:
+    """`2 lakh late delivery`: how to log the number as typed, the multiplier a word of what happened."""
+    shown = escape_mrkdwn(word)
+    return (
+        f" If you gave {read}, put a word before `{shown}`: `/resolve {category} {escape_mrkdwn(typed)} for {shown} …`."
+    )
+
+
+def _asked_before_any_word(word: str, amount: Decimal, after: list[str], *, plural: bool) -> bool:
+    """Where the multiplier cannot be the thing's word: `lakh` or `crore`, after a number with decimals (`1.5
+    thousand late`), or before a word saying what was given or why (`2 thousand paid twice`); a plural before
+    another word counts things (`20 thousands of apologies`)."""
+    if plural:
+        return False
+    following = without_trailing_punctuation(after[0]).lower()
+    return word.lower() in _NEVER_A_THING or amount != amount.to_integral_value() or following in _SAYS_WHAT_WAS_GIVEN
+
+
+def _words_going_on(after: list[str]) -> int:
+    """How many words go on the amount in words: `500` in `2 thousand 500`, `thousand` in `2 hundred thousand`,
+    `five hundred` in `2 thousand five hundred`, `and fifty` in `5 hundred and fifty`; none where they stop."""
+    taken = 0
+    while taken < len(after):
+        if _multiplies_on(after[taken]):
+            taken += 1
+        elif after[taken].lower() == "and" and taken + 1 < len(after) and _is_a_number(after[taken + 1]):
+            taken += 2
+        else:
+            break
+        if without_trailing_punctuation(after[taken - 1]) != after[taken - 1]:
+            break
+    return taken
+
+
 def _multiplies_on(word: str) -> bool:
-    """`500` in `2 thousand 500`, `thousand` in `2 hundred thousand`: the amount goes on in words."""
+    """`500` in `2 thousand 500`, `thousand` in `2 hundred thousand`, `fifty`: the amount goes on."""
     following = without_trailing_punctuation(word).lower()
-    return following.isdigit() or following in _MULTIPLIERS or following in _PLURAL_MULTIPLIERS
+    return _is_a_number(word) or following in _MULTIPLIERS or following in _PLURAL_MULTIPLIERS
+
+
+def _is_a_number(word: str) -> bool:
+    """`500`, `fifty`, `twenty-five`: a number, in digits or words (`and fifty`, where `hundreds and thousands` is
+    no amount)."""
+    following = without_trailing_punctuation(word).lower()
+    return following.isdigit() or all(part in _SPELLED for part in following.split("-"))
 
 
 def _ends_after_a_multiplier(word: str, after: list[str], *, plural: bool) -> bool:
-    """`2 grand :tada:`, `2 thousand for order 1234`, `2 grand to Lee`, `2 thousand yen refund`: an emoji, a linking
+    """`2 grand :tada:`, `2 grand <@U1>`, `2 thousand for order 1234`, `2 grand to Lee`, `2 thousand yen refund`: an
+    emoji or a mention, a linking
     word (not after a plural, which counts: `thousands of apologies`) or a currency the same in the plural end the
     amount, as `ends_the_amount` says the rest."""
     if ends_the_amount(word, after):
@@ -79,7 +165,7 @@ def _ends_after_a_multiplier(word: str, after: list[str], *, plural: bool) -> bo
     following = without_trailing_punctuation(after[0])
     if following.lower() in _SAME_IN_THE_PLURAL:
         return True
-    return is_emoji(after[0]) or (not plural and is_linking(following))
+    return is_emoji(after[0]) or bool(MENTION.match(after[0])) or (not plural and is_linking(following))
 
 
 def ends_the_amount(word: str, after: list[str]) -> bool:

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from services.currency_marks import split_mark, words_of_mark
+from services.currency_marks import currencies_of, split_mark, words_of_mark
 from services.emoji import is_emoji
 from services.errors import InvalidInput
 from services.money import (
@@ -17,6 +17,7 @@ from services.money import (
     without_trailing_punctuation,
 )
 from services.resolutions.amount_multipliers import AMOUNTS_END as _AMOUNTS_END
+from services.resolutions.amount_multipliers import MENTION
 from services.resolutions.reference_parts import counts, is_linking
 from services.text import escape_mrkdwn
 
@@ -95,8 +96,8 @@ def refuse_spaced_cents(typed: str, ended: str, words: list[str], category: str,
     if spaced is None or not (_WHOLE.fullmatch(whole) and ended[-1].isdigit()):
         return
     digits, sign = split_mark(spaced.digits)
-    if not _CENTS.fullmatch(digits) or decimals_of(currency) == 0:
-        return
+    if not _CENTS.fullmatch(digits) or not digits.strip("0") or decimals_of(currency) == 0:
+        return  # `100. 00` is 100 either way
     after = [sign, *words[spaced.taken :]] if sign else words[spaced.taken :]
     if _counts_something(digits, after) or not _may_be_cents(digits, after, apart=typed == ended):
         return
@@ -109,27 +110,45 @@ def _may_be_cents(digits: str, after: list[str], *, apart: bool) -> bool:
     comma typed onto the amount then a space is the sentence's mark before a word of what happened (`20. 1 item
     missing`, `30. 12 June order lost`, `20, 10 of them broken`); only where the line ends, before a currency
     (`12. 50$`), or for two digits before a reference, a linking word or an emoji (`12. 50 order 5`, `12. 50 for
-    the wait`) could they be the cents."""
+    the wait`, `12. 50 <@U1>`) could they be the cents."""
     if apart or not after or is_currency_mark(after[0]) or is_currency_word(without_trailing_punctuation(after[0])):
         return True
     if len(digits) == 1:
         return False
     following = without_trailing_punctuation(after[0])
     linking = is_linking(following) and following.lower() != "of"
-    return bool(_AMOUNTS_END.match(after[0])) or linking or is_emoji(after[0])
+    return bool(_AMOUNTS_END.match(after[0])) or linking or is_emoji(after[0]) or bool(MENTION.match(after[0]))
 
 
 def _could_be(as_typed: str, ended: str, digits: str, joint: str, category: str, currency: str) -> str:
-    """`1. 200` could be $1 or $1,200 (`joint` a comma), `12. 50` $12 or $12.50 (a point): the number to write for
-    the second, and how to keep the first."""
-    shown, group, number = escape_mrkdwn(as_typed), escape_mrkdwn(digits), escape_mrkdwn(ended)
-    first, second = number, escape_mrkdwn(f"{ended}{joint}{digits}")
-    written = second.replace(",", "")
-    if ended.isdigit():  # `20, 1`: as money, as every other answer shows an amount
+    """`1. 200` could be $1 or $1,200 (`joint` a comma), `12. 50`, `$12. 50` $12 or $12.50 (a point): as money in
+    the currency its mark names, the number to write for the second, and how to keep the first; `0. 99` only $0.99,
+    as $0 is no amount."""
+    whole, mark = split_mark(ended)
+    written = f"{whole}{joint}{digits}".replace(",", "")
+    first, second = ended, f"{ended}{joint}{digits}"
+    money = _currency_marked(mark, currency)
+    if money is not None and whole.isdigit():  # `20, 1`, `$45. 5`: as money, as every other answer shows an amount
         amount = Decimal(written)
-        first, second = format_money(Decimal(ended), currency), format_money(amount, currency)
-        written = f"{amount:.{decimals_of(currency)}f}" if joint == "." else written
+        first, second = format_money(Decimal(whole), money), format_money(amount, money)
+        written = f"{amount:.{decimals_of(money)}f}" if joint == "." else written
+    written = escape_mrkdwn(ended.replace(whole, written, 1))
+    shown, group, number = escape_mrkdwn(as_typed), escape_mrkdwn(digits), escape_mrkdwn(ended)
+    if whole.isdigit() and int(whole) == 0:
+        return (
+            f"`{shown}` could be {escape_mrkdwn(second)}: write `{written}` if that is the amount. Nothing was logged."
+        )
     return (
         f"`{shown}` could be {escape_mrkdwn(first)} or {escape_mrkdwn(second)}: write `{written}` if that is the "
         f"amount, or put a word before `{group}`: `/resolve {category} {number} for {group} …`. Nothing was logged."
     )
+
+
+def _currency_marked(mark: str | None, currency: str) -> str | None:
+    """The currency of an amount: the policy's, unmarked or marked as it; else the one its mark names, if one."""
+    if mark is None:
+        return currency
+    named = currencies_of(mark)
+    if currency in named:
+        return currency
+    return named[0] if len(named) == 1 else None
