@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from handlers.delivery_refusals import PUBLISH
 from handlers.deps import Deps
 from handlers.home import RENDER_WHEN_SENT, build_home
-from handlers.home_readers import CONFIRMED_UNKNOWN
+from handlers.home_readers import WITHHELD_UNKNOWN
 from models import Employee, Resolution, Workspace
 from services import directory, outbox
 from services.errors import DomainError
@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 
 NOBODY_TO_PUBLISH_FOR = SendOutcome(ok=True, result={})
 """A Home to publish again for someone who has since left: done, with nothing sent."""
-UNKNOWN_TO_SLACK = SendOutcome(ok=False, error=CONFIRMED_UNKNOWN, permanent=True)
+UNKNOWN_TO_SLACK = SendOutcome(ok=False, error=WITHHELD_UNKNOWN, permanent=True)
 """A Home for an org-file Slack id Slack has confirmed it has nobody of, since the last org import: dropped unsent (HR
 hear of it again once a week: handlers/unknown_ids.py)."""
 NOT_RENDERED = "home_not_rendered"

@@ -33,6 +33,9 @@ CONFIRMED_UNKNOWN = "slack_id_unknown_confirmed"
 """The outcome of a Home refused for an id `users.info` then said is nobody's (`UNKNOWN`): HR hear of it
 (handlers/unknown_ids.py). Our own word, never Slack's: Slack answering `user_not_found` to a send itself proves
 nothing, as it was not asked with users.info."""
+WITHHELD_UNKNOWN = "slack_id_unknown_withheld"
+"""The outcome of a Home dropped unsent for an id marked as nobody's when its batch began (handlers/home_again.py):
+HR hear of it again only if the mark still stands when the batch is recorded, and it never marks anyone itself."""
 ASK_TIMEOUT = 3
 """Seconds `users.info` is given, tried once: the Homes of a batch are sent one after another, and a slow answer
 would hold up the others (10 s each with the client's own timeout); not knowing is an error line, not a retry."""

@@ -7,8 +7,9 @@ to it (one queued meanwhile is dropped unsent with the same outcome: handlers/ho
 given up unsent (`withhold_dms`: Slack would refuse each). Each such outcome tells HR, under a key naming the
 workspace, the id, the person told and the weeks since the mark: once a week while Latitude still has something to
 show them, never once a drain. A person Slack only deactivated is a departure (handlers/departures.py), not a mistyped
-id: nobody is told here. A Home or DM to a marked id that Slack accepts, or the person opening their Home, lifts the
-mark (`found_again`, `opened`). The marks are read once a batch (`marked_in`), for the workspaces with a DM or Home
+id: nobody is told here. A Home to a marked id that Slack accepts (one asked for when the person opened it), or the
+person opening their Home, lifts the mark (`found_again`, `opened`): DMs to a marked id are withheld, so none reaches
+Slack to show it. The marks are read once a batch (`marked_in`), for the workspaces with a DM or Home
 in it.
 """
 
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from handlers.blocks.unknown_ids import unknown_id_notice
 from handlers.delivery_refusals import PUBLISH
-from handlers.home_readers import CONFIRMED_UNKNOWN
+from handlers.home_readers import CONFIRMED_UNKNOWN, WITHHELD_UNKNOWN
 from handlers.messages_tab import held_back, is_dm
 from handlers.request_refusals import Told
 from models import Employee, Workspace
@@ -37,22 +38,35 @@ DM_NOT_SENT = SendOutcome(ok=False, error="not_sent_slack_id_unknown", permanent
 
 def notices(session: Session, sends: list[tuple[Claimed, SendOutcome]], now: datetime) -> list[Told]:
     """The DMs owed, this week of the mark, for the org-file people among `sends` whose Home Slack has nobody to
-    publish to; the ids marked as unknown until the next org import."""
-    found: dict[int, set[str]] = {}
+    publish to. Only `users.info`'s confirmation marks an id (until the next org import); a Home withheld for a mark
+    read when the batch began tells HR only if that mark still stands (a Home Slack took in the same batch, or the
+    person opening theirs meanwhile, may have lifted it)."""
+    confirmed: dict[int, set[str]] = {}
+    withheld: dict[int, set[str]] = {}
     for delivery, outcome in sends:
-        if delivery.method == PUBLISH and outcome.error == CONFIRMED_UNKNOWN:
-            found.setdefault(delivery.workspace_id, set()).add(str(delivery.payload.get("user_id")))
+        if delivery.method == PUBLISH and outcome.error in (CONFIRMED_UNKNOWN, WITHHELD_UNKNOWN):
+            of = confirmed if outcome.error == CONFIRMED_UNKNOWN else withheld
+            of.setdefault(delivery.workspace_id, set()).add(str(delivery.payload.get("user_id")))
     return [
         told
-        for workspace_id, slack_ids in sorted(found.items())
-        for told in _told_in(session, session.get_one(Workspace, workspace_id), slack_ids, now)
+        for workspace_id in sorted(confirmed.keys() | withheld.keys())
+        for told in _told_in(
+            session,
+            session.get_one(Workspace, workspace_id),
+            confirmed.get(workspace_id, set()),
+            withheld.get(workspace_id, set()),
+            now,
+        )
     ]
 
 
-def _told_in(session: Session, workspace: Workspace, slack_ids: set[str], now: datetime) -> list[Told]:
-    marked = unknown_ids.remember_unknown(session, workspace, slack_ids, now=now)
+def _told_in(
+    session: Session, workspace: Workspace, confirmed: set[str], withheld: set[str], now: datetime
+) -> list[Told]:
+    marked = unknown_ids.remember_unknown(session, workspace, confirmed, now=now)
     if workspace.dms_off_since is not None:  # no DM could reach HR: the Messages tab's own warning says why
         return []
+    slack_ids = confirmed | (withheld & marked.keys())
     found = [directory.find_employee(session, workspace, slack_id) for slack_id in sorted(slack_ids)]
     hr = [person for person in approvals.hr_people(session, workspace.id) if person.slack_id not in marked]
     return [
@@ -121,6 +135,4 @@ def opened(session: Session, workspace: Workspace, person: Employee, now: dateti
     """Someone opened their Home: Slack knows their id, and a mark on it is lifted. Asked only when the opening is
     noted (services/home_tab.opening_due, once in 10 minutes a person), not at every opening."""
     if home_tab.opening_due(person, now) and unknown_ids.lift(session, workspace, person.slack_id, now=now):
-        log.info(
-            "workspace #%s: %s opened their Home, their id marked as nobody's: unmarked", workspace.id, person.slack_id
-        )
+        log.info("workspace #%s: someone opened their Home, their id marked as nobody's: unmarked", workspace.id)

@@ -21,4 +21,5 @@ def unknown_id_notice(person_id: str, name: str, slack_id: str) -> dict[str, Any
         f"To fix it, copy {who}'s id from their Slack profile (*Copy member ID*), put it on their line of the org "
         "file, and import the file again (`python -m bot org import FILE`)."
     )
-    return notice(person_id, SUMMARY, text, "You are reminded once a week until the org file is imported again.")
+    footer = "You are reminded once a week while the id stays wrong: importing a corrected file stops it."
+    return notice(person_id, SUMMARY, text, footer)

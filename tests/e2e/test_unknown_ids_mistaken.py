@@ -2,6 +2,8 @@
 knows them: a real person is not marked from Slack's own `user_not_found` to a send, a mark Slack contradicts (it
 takes their Home) is lifted, and a mark neither spends the Messages tab's try nor tells HR twice in a week."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import event, select
@@ -13,7 +15,7 @@ from models import AuditEvent, Delivery, Workspace
 from services import directory, messages_tab, outbox
 from services.messages_tab import RETRY_AFTER
 from services.outbox_keys import SLACK_ID_UNKNOWN_TOLD, home_key_prefix
-from services.unknown_ids import FOUND
+from services.unknown_ids import FOUND, MARKED
 from tests.conftest import FIXTURES, RunningBot
 from tests.e2e.test_home_again_sending import queue_homes_again
 from tests.e2e.test_home_refused_readers import FINDS_NOBODY
@@ -57,6 +59,23 @@ def notices_queued(bot: RunningBot) -> list[str]:
             select(Delivery.idempotency_key).where(Delivery.idempotency_key.startswith(SLACK_ID_UNKNOWN_TOLD))
         )
         return sorted(keys)
+
+
+@contextmanager
+def audit_reads(bot: RunningBot) -> Iterator[list[str]]:
+    """The statements reading the audit trail while the block runs."""
+    reads: list[str] = []
+
+    def count(conn: object, cursor: object, statement: str, *args: object) -> None:
+        if "audit_events" in statement and statement.lstrip().upper().startswith("SELECT"):
+            reads.append(statement)
+
+    engine = bot.sessions.kw["bind"]
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield reads
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
 
 
 def wrongly_marked(bot: RunningBot, slack_id: str) -> None:
@@ -178,19 +197,9 @@ def test_a_batch_reads_the_marks_once_whatever_it_holds(bot: RunningBot) -> None
     queue_homes_again(bot, "U0AGENT1", "U0AGENT2", "U0MGR1")
     queue_dm(bot, "dm-1", "U0AGENT1")
     queue_dm(bot, "dm-2", "U0AGENT2")
-    audit_reads: list[str] = []
-
-    def count(conn: object, cursor: object, statement: str, *args: object) -> None:
-        if "audit_events" in statement and statement.lstrip().upper().startswith("SELECT"):
-            audit_reads.append(statement)
-
-    engine = bot.sessions.kw["bind"]
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with audit_reads(bot) as reads:
         drain(bot)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    assert len(audit_reads) == 1
+    assert len(reads) == 1
 
 
 def test_opening_their_home_lifts_a_wrong_mark(bot: RunningBot) -> None:
@@ -200,10 +209,47 @@ def test_opening_their_home_lifts_a_wrong_mark(bot: RunningBot) -> None:
 
     bot.clock.advance(timedelta(minutes=1))
     assert bot.driver.open_home("U0AGENT2").status == 200
-    bot.driver.open_home("U0AGENT2")  # again within minutes: not asked of again
+    with audit_reads(bot) as reads:
+        assert bot.driver.open_home("U0AGENT2").status == 200  # again within minutes: not asked of again
+    assert reads == []
     with bot.sessions() as session:
         assert session.scalars(select(AuditEvent.subject).where(AuditEvent.action == FOUND)).all() == ["U0AGENT2"]
 
     queue_dm(bot, "dm-after-opening", "U0AGENT2")
     drain(bot)
     assert [c.text for c in bot.slack.messages_to("U0AGENT2")] == ["hello dm-after-opening"]
+
+
+def test_a_home_withheld_in_the_batch_that_lifts_a_mark_marks_nobody_again(bot: RunningBot) -> None:
+    """A batch read the mark before it sent: a Home asked for when the person opened theirs goes out and Slack takes
+    it (the mark is lifted), while a Home queued for them again is withheld on the mark the batch read. The withheld
+    one marks nobody anew, tells HR nothing, and their DMs go again."""
+    load_org_with_a_typo(bot)
+    load_policy(bot.sessions, bot.clock.now())
+    home_sent_again(bot, "U0AGENT2")
+    seen = bot.slack.state.home_view("U0AGENT2")
+    assert seen is not None
+    bot.clock.advance(timedelta(minutes=1))
+    wrongly_marked(bot, "U0AGENT2")
+    notices_before = notices_queued(bot)
+
+    bot.clock.advance(timedelta(minutes=1))
+    with bot.sessions.begin() as session:
+        workspace = directory.find_workspace(session, "T0LATITUDE")
+        assert workspace is not None
+        payload = {"user_id": "U0AGENT2", "hash": seen["hash"], RENDER_WHEN_SENT: True}
+        key = home_key_prefix("T0LATITUDE", "U0AGENT2") + str(seen["hash"])
+        outbox.enqueue(
+            session, workspace=workspace, key=key, method="views.publish", payload=payload, now=bot.clock.now()
+        )
+    queue_homes_again(bot, "U0AGENT2")
+    drain(bot)
+
+    with bot.sessions() as session:
+        marks = session.scalars(select(AuditEvent.subject).where(AuditEvent.action == MARKED)).all()
+    assert marks == ["U0AGENT2"]
+    assert notices_queued(bot) == notices_before
+    bot.clock.advance(timedelta(minutes=1))
+    queue_dm(bot, "dm-after-the-batch", "U0AGENT2")
+    drain(bot)
+    assert last_error(bot, "dm-after-the-batch") is None
