@@ -5,6 +5,7 @@ takes their Home) is lifted, and a mark neither spends the Messages tab's try no
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import event, select
 
@@ -86,6 +87,30 @@ def wrongly_marked(bot: RunningBot, slack_id: str) -> None:
     assert remembered(bot) == [slack_id]
 
 
+def seen_then_wrongly_marked(bot: RunningBot, slack_id: str) -> dict[str, Any]:
+    """The org loaded, their Home published (what Slack shows them), then their id wrongly marked a minute later."""
+    load_org_with_a_typo(bot)
+    load_policy(bot.sessions, bot.clock.now())
+    home_sent_again(bot, slack_id)
+    seen = bot.slack.state.home_view(slack_id)
+    assert seen is not None
+    bot.clock.advance(timedelta(minutes=1))
+    wrongly_marked(bot, slack_id)
+    return seen
+
+
+def queue_home_asked_on_opening(bot: RunningBot, slack_id: str, seen: dict[str, Any]) -> None:
+    """They open their Home while Slack rate-limits it: a Home over the one `seen` is queued (handlers/home.py)."""
+    with bot.sessions.begin() as session:
+        workspace = directory.find_workspace(session, "T0LATITUDE")
+        assert workspace is not None
+        payload = {"user_id": slack_id, "hash": seen["hash"], RENDER_WHEN_SENT: True}
+        key = home_key_prefix("T0LATITUDE", slack_id) + str(seen["hash"])
+        outbox.enqueue(
+            session, workspace=workspace, key=key, method="views.publish", payload=payload, now=bot.clock.now()
+        )
+
+
 def test_slacks_own_user_not_found_to_a_home_marks_nobody_and_tells_hr_nothing(bot: RunningBot) -> None:
     load_org_with_a_typo(bot)
     load_policy(bot.sessions, bot.clock.now())
@@ -98,26 +123,13 @@ def test_slacks_own_user_not_found_to_a_home_marks_nobody_and_tells_hr_nothing(b
 
 
 def test_a_home_slack_takes_lifts_a_wrong_mark_and_their_dms_go_again(bot: RunningBot) -> None:
-    load_org_with_a_typo(bot)
-    load_policy(bot.sessions, bot.clock.now())
-    home_sent_again(bot, "U0AGENT2")
-    seen = bot.slack.state.home_view("U0AGENT2")
-    assert seen is not None
-    bot.clock.advance(timedelta(minutes=1))
-    wrongly_marked(bot, "U0AGENT2")
+    seen = seen_then_wrongly_marked(bot, "U0AGENT2")
     queue_dm(bot, "dm-while-marked", "U0AGENT2")
     drain(bot)
     assert last_error(bot, "dm-while-marked") == DM_NOT_SENT.error
 
     bot.clock.advance(timedelta(minutes=1))
-    with bot.sessions.begin() as session:  # they open their Home while Slack rate-limits it (handlers/home.py)
-        workspace = directory.find_workspace(session, "T0LATITUDE")
-        assert workspace is not None
-        payload = {"user_id": "U0AGENT2", "hash": seen["hash"], RENDER_WHEN_SENT: True}
-        key = home_key_prefix("T0LATITUDE", "U0AGENT2") + str(seen["hash"])
-        outbox.enqueue(
-            session, workspace=workspace, key=key, method="views.publish", payload=payload, now=bot.clock.now()
-        )
+    queue_home_asked_on_opening(bot, "U0AGENT2", seen)
     drain(bot)
     with bot.sessions() as session:
         assert session.scalars(select(AuditEvent.subject).where(AuditEvent.action == FOUND)).all() == ["U0AGENT2"]
@@ -224,24 +236,11 @@ def test_a_home_withheld_in_the_batch_that_lifts_a_mark_marks_nobody_again(bot: 
     """A batch read the mark before it sent: a Home asked for when the person opened theirs goes out and Slack takes
     it (the mark is lifted), while a Home queued for them again is withheld on the mark the batch read. The withheld
     one marks nobody anew, tells HR nothing, and their DMs go again."""
-    load_org_with_a_typo(bot)
-    load_policy(bot.sessions, bot.clock.now())
-    home_sent_again(bot, "U0AGENT2")
-    seen = bot.slack.state.home_view("U0AGENT2")
-    assert seen is not None
-    bot.clock.advance(timedelta(minutes=1))
-    wrongly_marked(bot, "U0AGENT2")
+    seen = seen_then_wrongly_marked(bot, "U0AGENT2")
     notices_before = notices_queued(bot)
 
     bot.clock.advance(timedelta(minutes=1))
-    with bot.sessions.begin() as session:
-        workspace = directory.find_workspace(session, "T0LATITUDE")
-        assert workspace is not None
-        payload = {"user_id": "U0AGENT2", "hash": seen["hash"], RENDER_WHEN_SENT: True}
-        key = home_key_prefix("T0LATITUDE", "U0AGENT2") + str(seen["hash"])
-        outbox.enqueue(
-            session, workspace=workspace, key=key, method="views.publish", payload=payload, now=bot.clock.now()
-        )
+    queue_home_asked_on_opening(bot, "U0AGENT2", seen)
     queue_homes_again(bot, "U0AGENT2")
     drain(bot)
 
