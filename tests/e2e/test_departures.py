@@ -28,7 +28,9 @@ def is_active(bot: RunningBot, slack_id: str) -> bool:
 
 def audit_actions(bot: RunningBot) -> list[str]:
     with bot.sessions() as session:
-        return list(session.scalars(select(AuditEvent.action).where(AuditEvent.actor == "slack")))
+        return list(
+            session.scalars(select(AuditEvent.action).where(AuditEvent.actor == "slack").order_by(AuditEvent.id))
+        )
 
 
 @pytest.fixture

@@ -194,5 +194,7 @@ def test_a_migration_whose_end_slack_never_told_ends_with_the_first_request_nami
     sent = [call.text for call in oauth_bot.slack.calls("chat.postMessage", channel="U0AMGR")]
     assert sent[1:] == ["queued during the migration"]
     with oauth_bot.sessions() as session:
-        trail = session.scalars(select(AuditEvent.action).where(AuditEvent.action.startswith("grid_"))).all()
+        trail = session.scalars(
+            select(AuditEvent.action).where(AuditEvent.action.startswith("grid_")).order_by(AuditEvent.id)
+        ).all()
     assert trail == ["grid_migration_started", "grid_migration_seen_finished"]

@@ -133,9 +133,9 @@ def test_hr_closes_a_round_early_and_results_show_at_once(bot: RunningBot) -> No
     with bot.sessions() as session:
         [pulse_round] = session.scalars(select(PulseRound))
         assert pulse_round.status == "closed" and pulse_round.closed_at == bot.clock.now()
-        assert session.scalars(select(AuditEvent.action).where(AuditEvent.action == "pulse.close")).all() == [
-            "pulse.close"
-        ]
+        assert session.scalars(
+            select(AuditEvent.action).where(AuditEvent.action == "pulse.close").order_by(AuditEvent.id)
+        ).all() == ["pulse.close"]
 
 
 def test_closing_is_for_hr_and_there_must_be_a_round(bot: RunningBot) -> None:

@@ -47,7 +47,9 @@ def test_an_anonymous_idea_released_after_a_named_one_gets_the_later_number(read
     assert "#2 *New*" in ready.driver.command("U0AGENT1", "/suggest", "list").text
     assert [line.split(" ")[0] for line in maya_list(ready)] == ["#2", "#1"]
     with ready.sessions() as session:
-        audited = session.scalars(select(AuditEvent.subject).where(AuditEvent.action == "suggestion.submit")).all()
+        audited = session.scalars(
+            select(AuditEvent.subject).where(AuditEvent.action == "suggestion.submit").order_by(AuditEvent.id)
+        ).all()
         assert sorted(audited) == ["#1", "#2"]
 
 

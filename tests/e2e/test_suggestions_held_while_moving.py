@@ -91,7 +91,7 @@ def test_an_idea_released_while_an_import_moves_its_team_reaches_its_new_owner(b
 
 def rerouted_in_the_audit(bot: RunningBot, action: str) -> list[object]:
     with bot.sessions() as session:
-        events = session.scalars(select(AuditEvent).where(AuditEvent.action == action)).all()
+        events = session.scalars(select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)).all()
         return [(event.details or {}).get("rerouted") for event in events]
 
 

@@ -72,7 +72,9 @@ def test_an_anonymous_idea_reaches_nobody_before_its_moment_and_its_owner_and_ch
     with ready.sessions() as session:  # what others are shown dates it from its release, not from its sending
         suggestion = session.scalars(select(Suggestion).where(Suggestion.anonymous)).one()
         assert suggestion.created_at == suggestion.updated_at == moment and suggestion.release_at is None
-        submitted = session.scalars(select(AuditEvent.at).where(AuditEvent.subject == f"#{suggestion.number}")).all()
+        submitted = session.scalars(
+            select(AuditEvent.at).where(AuditEvent.subject == f"#{suggestion.number}").order_by(AuditEvent.id)
+        ).all()
         assert submitted == [moment]
 
 

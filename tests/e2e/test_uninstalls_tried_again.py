@@ -66,7 +66,9 @@ def test_an_uninstall_the_database_failed_stops_the_workspace_when_the_app_tries
     with bot.sessions() as session:
         workspace = directory.find_workspace(session, "T0ALPHA")
         assert workspace is not None and workspace.uninstalled_at == bot.clock.now(), "its retention starts"
-        actions = session.scalars(select(AuditEvent.action).where(AuditEvent.workspace_id == workspace.id)).all()
+        actions = session.scalars(
+            select(AuditEvent.action).where(AuditEvent.workspace_id == workspace.id).order_by(AuditEvent.id)
+        ).all()
     assert actions[-1] == revoking["type"], "its listener stopped it"
 
 

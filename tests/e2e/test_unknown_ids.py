@@ -47,7 +47,9 @@ def publishes_and_asks(bot: RunningBot, slack_id: str = TYPO) -> tuple[int, int]
 
 def remembered(bot: RunningBot) -> list[str]:
     with bot.sessions() as session:
-        return list(session.scalars(select(AuditEvent.subject).where(AuditEvent.action == MARKED)))
+        return list(
+            session.scalars(select(AuditEvent.subject).where(AuditEvent.action == MARKED).order_by(AuditEvent.id))
+        )
 
 
 def forgive_homes_to_nobody(bot: RunningBot) -> None:

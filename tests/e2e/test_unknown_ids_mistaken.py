@@ -132,7 +132,9 @@ def test_a_home_slack_takes_lifts_a_wrong_mark_and_their_dms_go_again(bot: Runni
     queue_home_asked_on_opening(bot, "U0AGENT2", seen)
     drain(bot)
     with bot.sessions() as session:
-        assert session.scalars(select(AuditEvent.subject).where(AuditEvent.action == FOUND)).all() == ["U0AGENT2"]
+        assert session.scalars(
+            select(AuditEvent.subject).where(AuditEvent.action == FOUND).order_by(AuditEvent.id)
+        ).all() == ["U0AGENT2"]
 
     bot.clock.advance(timedelta(minutes=1))
     queue_dm(bot, "dm-after-found", "U0AGENT2")
@@ -225,7 +227,9 @@ def test_opening_their_home_lifts_a_wrong_mark(bot: RunningBot) -> None:
         assert bot.driver.open_home("U0AGENT2").status == 200  # again within minutes: not asked of again
     assert reads == []
     with bot.sessions() as session:
-        assert session.scalars(select(AuditEvent.subject).where(AuditEvent.action == FOUND)).all() == ["U0AGENT2"]
+        assert session.scalars(
+            select(AuditEvent.subject).where(AuditEvent.action == FOUND).order_by(AuditEvent.id)
+        ).all() == ["U0AGENT2"]
 
     queue_dm(bot, "dm-after-opening", "U0AGENT2")
     drain(bot)
@@ -245,7 +249,9 @@ def test_a_home_withheld_in_the_batch_that_lifts_a_mark_marks_nobody_again(bot: 
     drain(bot)
 
     with bot.sessions() as session:
-        marks = session.scalars(select(AuditEvent.subject).where(AuditEvent.action == MARKED)).all()
+        marks = session.scalars(
+            select(AuditEvent.subject).where(AuditEvent.action == MARKED).order_by(AuditEvent.id)
+        ).all()
     assert marks == ["U0AGENT2"]
     assert notices_queued(bot) == notices_before
     bot.clock.advance(timedelta(minutes=1))
