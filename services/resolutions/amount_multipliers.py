@@ -91,12 +91,12 @@ def refuse_a_multiplier(typed: str, amount: Decimal, words: list[str], category:
     if times is None:
         return
     after = words[1:]
-    going_on = _words_going_on(after) if word == words[0] else 0
+    going_on = _words_going_on(after) if word == words[0] else _going_on_after_a_comma(words[0], after)
     ends = _ends_after_a_multiplier(words[0], after, plural=singular is None)
     if not (going_on or ends or _asked_before_any_word(word, amount, after, plural=singular is None)):
         return
     read, meant = format_money(amount, currency), amount * times
-    phrase = " ".join([typed, word, *after[:going_on]])
+    phrase = " ".join([typed, words[0] if going_on else word, *after[:going_on]])
     shown = f"`{escape_mrkdwn(without_trailing_punctuation(phrase))}` is read as {read}"
     kept = "" if ends or going_on else _how_to_keep(typed, word, read, category)
     if going_on or meant > MAX_AMOUNT:
@@ -140,6 +140,12 @@ def _words_going_on(after: list[str]) -> int:
         if without_trailing_punctuation(after[taken - 1]) != after[taken - 1]:
             break
     return taken
+
+
+def _going_on_after_a_comma(typed_word: str, after: list[str]) -> int:
+    """`2 thousand, 500`: after a comma, a number may go on the amount (1 word), or count something; either way the
+    multiplied amount alone is not offered."""
+    return 1 if typed_word.endswith(",") and after and _is_a_number(after[0]) else 0
 
 
 def _multiplies_on(word: str) -> bool:

@@ -78,10 +78,13 @@ def test_a_mention_after_a_multiplier_ends_the_amount_as_an_emoji_does(typed: st
         ("5 hundred and fifty", "5 hundred and fifty"),
         ("2 thousand and 500", "2 thousand and 500"),
         ("2 thousand and fifty dollars", "2 thousand and fifty"),
+        ("2 thousand, 500", "2 thousand, 500"),
+        ("2 grand, fifty order 5", "2 grand, fifty"),
     ],
 )
 def test_an_amount_going_on_in_words_is_asked_for_in_digits_only(typed: str, phrase: str) -> None:
-    """The first three were logged as $5 or $2; the last three offered $500 or $2,000, `and` read as ending them."""
+    """The first three were logged as $5 or $2; the next three offered $500 or $2,000, `and` read as ending them,
+    and the last two $2,000, the comma read as ending them."""
     number = phrase.split()[0]
 
     assert asked(typed) == f"`{phrase}` is read as ${number}: write the amount you gave in digits. Nothing was logged."
