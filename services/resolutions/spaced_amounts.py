@@ -16,8 +16,7 @@ from services.money import (
     is_currency_word,
     without_trailing_punctuation,
 )
-from services.resolutions.amount_multipliers import AMOUNTS_END as _AMOUNTS_END
-from services.resolutions.amount_multipliers import MENTION
+from services.resolutions.amount_multipliers import AMOUNTS_END, MENTION
 from services.resolutions.reference_parts import counts, is_linking
 from services.text import escape_mrkdwn
 
@@ -35,7 +34,8 @@ class _Spaced:
     taken: int
 
     def as_typed(self, typed: str, words: list[str]) -> str:
-        return " ".join([typed, *words[: self.taken]])
+        """The amount as typed with its spaced mark and digits, to quote back, without the sentence's last mark."""
+        return without_trailing_punctuation(" ".join([typed, *words[: self.taken]]))
 
 
 def _spaced(typed: str, ended: str, words: list[str]) -> _Spaced | None:
@@ -79,9 +79,7 @@ def group_of_thousands(typed: str, ended: str, words: list[str], category: str, 
     if typed[len(ended) :] == "." and after and not words_of_mark(spaced.digits, after):
         return None
     if spaced.marks == "." and "," not in spaced.digits:  # `1 .200,50` is `1 200,50`, its comma the decimals'
-        asked = _could_be(
-            without_trailing_punctuation(spaced.as_typed(typed, words)), ended, spaced.digits, ",", category, currency
-        )
+        asked = _could_be(spaced.as_typed(typed, words), ended, spaced.digits, ",", category, currency)
         raise InvalidInput(asked, field="amount")
     del words[: spaced.taken]
     return spaced.digits
@@ -101,8 +99,7 @@ def refuse_spaced_cents(typed: str, ended: str, words: list[str], category: str,
     after = [sign, *words[spaced.taken :]] if sign else words[spaced.taken :]
     if _counts_something(digits, after) or not _may_be_cents(digits, after, apart=typed == ended):
         return
-    as_typed = without_trailing_punctuation(spaced.as_typed(typed, words))
-    raise InvalidInput(_could_be(as_typed, ended, digits, ".", category, currency), field="amount")
+    raise InvalidInput(_could_be(spaced.as_typed(typed, words), ended, digits, ".", category, currency), field="amount")
 
 
 def _may_be_cents(digits: str, after: list[str], *, apart: bool) -> bool:
@@ -117,7 +114,7 @@ def _may_be_cents(digits: str, after: list[str], *, apart: bool) -> bool:
         return False
     following = without_trailing_punctuation(after[0])
     linking = is_linking(following) and following.lower() != "of"
-    return bool(_AMOUNTS_END.match(after[0])) or linking or is_emoji(after[0]) or bool(MENTION.match(after[0]))
+    return bool(AMOUNTS_END.match(after[0])) or linking or is_emoji(after[0]) or bool(MENTION.match(after[0]))
 
 
 def _could_be(as_typed: str, ended: str, digits: str, joint: str, category: str, currency: str) -> str:
