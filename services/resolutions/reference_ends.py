@@ -1,8 +1,8 @@
 """Where a reference named in a one-line `/resolve` ends, when a mark right after its digits could be its own or the
-sentence's: a count after a comma (`order 1234,5 items`), a time of day (`order 19:30`), a range of days (`order 3-4
-days`), a sign between two digits (`order 12〿34`). The form keys every one of them as one number (`45:12` is
-`4512`), so a reading the one-liner cannot be sure of is asked about rather than filed under another customer; a time
-of day, or a range of days, names none, as the one-liner has always read them."""
+sentence's: a count after a comma or a slash (`order 1234,5 items`, `order 1234/5 items`), a time of day (`order
+19:30`), a range of days (`order 3-4 days`), a sign between two digits (`order 12〿34`). The form keys every one of
+them as one number (`45:12` is `4512`), so a reading the one-liner cannot be sure of is asked about rather than filed
+under another customer; a time of day, or a range of days, names none, as the one-liner has always read them."""
 
 import re
 
@@ -32,10 +32,10 @@ _LAST_PART = re.compile(r"([,.\u2014])(\d+)$")
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+|\d{1,3}(?:\.\d{3})+")
 """`1,234`, `12,345,678`, `1.234`: groups of three digits after one to three, a number written with thousands. Three
 digits after a longer one are not (`1234,150 minutes`: order 1234, not customer `1234150`)."""
-_DASHED_COUNT = re.compile(r"(\d+)[-\u2010\u2012\u2013\u2212](\d{1,2})")
-"""`5521-3`, `45-2`: a hyphen or an en dash before a reference's last one or two digits, which may count something
-(`order 5521-3 boxes missing`, `ticket 45-2 days no reply`) or be its own part (`order 5521-3 arrived`): the form keys
-it `55213` either way. Unless the digits go up as a range does (`order 2-3 days late`: `_goes_up`)."""
+_JOINED_COUNT = re.compile(r"(\d+)([-\u2010\u2012\u2013\u2212/])(\d{1,3})")
+"""`5521-3`, `45-2`, `1234/5`: a hyphen, an en dash or a slash before a reference's last one to three digits, which may
+count something (`order 5521-3 boxes missing`, `ticket 45-2 days no reply`, `order 1234/5 items missing`) or be its own
+part (`order 5521-3 arrived`, `order 1234/5 arrived`): the form keys it `55213` or `12345` either way."""
 _ENDING = " \t\n.,;!?()[]{}<>\"'“”‘’«»„‚+&"
 """What may follow a reference's last digit and end it: a space, a mark of the sentence, a bracket or a quote. Any
 other sign before a digit (`12〿34`, `12|34`, `45:12`) leaves the one-liner unsure where the reference ends."""
@@ -61,9 +61,9 @@ def reference_before(number: str, after: str, *, written: str) -> str:
     time (`order 1234,5 items`, `order 1234,150 minutes`: order 1234, not 12345); a number written with thousands
     stays whole (`order 1,234 items`). A comma before another number followed by a word (`order 1234,5 late`), or a
     sign before a digit (`order 12〿34`, `order 45:12 late`), is asked about, not a time of day typed onto it (`#12:30
-    delivery`), nor a count after a dash (`order 5521-3 boxes missing`: `_refuse_dashed_count`). `written` is what
-    comes before it (`order `, `#`)."""
-    _refuse_dashed_count(number, after, written=written)
+    delivery`), nor a count after a dash or a slash (`order 5521-3 boxes missing`, `order 1234/5 items missing`:
+    `_refuse_joined_count`). `written` is what comes before it (`order `, `#`)."""
+    _refuse_joined_count(number, after, written=written)
     part = _LAST_PART.search(number)
     if part and not _THOUSANDS.fullmatch(number) and after[:1].isspace():
         short = number[: part.start()]
@@ -78,15 +78,33 @@ def reference_before(number: str, after: str, *, written: str) -> str:
     return number
 
 
-def _refuse_dashed_count(number: str, after: str, *, written: str) -> None:
-    """`order 5521-3 boxes missing` was customer `55213` without a word: a hyphen may join a reference's parts as
-    well as end it before a count, so either reading could file the fix under another customer, and it is asked
-    about."""
-    dashed = _DASHED_COUNT.fullmatch(number)
-    if not dashed or _goes_up(dashed[1], dashed[2]) or not after[:1].isspace():
+def _refuse_joined_count(number: str, after: str, *, written: str) -> None:
+    """`order 5521-3 boxes missing` was customer `55213`, and `order 1234/5 items missing` customer `12345`, without a
+    word: a hyphen or a slash may join a reference's parts as well as end it before a count, so either reading could
+    file the fix under another customer, and it is asked about. Unless it reads whole (`_reads_whole`)."""
+    joined = _JOINED_COUNT.fullmatch(number)
+    if not joined or not after[:1].isspace() or _reads_whole(*joined.groups()):
         return
-    if counts(dashed[2], after) or spans_time(dashed[2], after):
-        _ask(dashed[1], number, apart=f"{written}{dashed[1]}, {dashed[2]} …", mark="dash")
+    first, mark, last = joined.groups()
+    if counts(last, after) or spans_time(last, after):
+        _ask(first, number, apart=f"{written}{first}, {last} …", mark="slash" if mark == "/" else "dash")
+
+
+def _reads_whole(first: str, mark: str, last: str) -> bool:
+    """Groups as references and dates are written, which a count after them does not cut: three digits after fewer
+    than four (`123-456`, `12/150`), a range going up after a dash (`order 2-3 days late`: `_goes_up`), a day and a
+    month after a slash (`order 12/5 items missing`)."""
+    if len(last) == 3 and len(first) < 4:
+        return True
+    return _like_a_date(first, last) if mark == "/" else _goes_up(first, last)
+
+
+def _like_a_date(first: str, last: str) -> bool:
+    """`12/5`, `5/12`, `31/12`: a day and a month, either way round."""
+    if len(first) > 2 or len(last) > 2:
+        return False
+    day, month = int(first), int(last)
+    return (1 <= day <= 31 and 1 <= month <= 12) or (1 <= day <= 12 and 1 <= month <= 31)
 
 
 def _goes_up(first: str, last: str) -> bool:

@@ -74,6 +74,10 @@ def test_minutes_after_a_comma_are_no_thousands_of_the_order_so_its_limit_holds(
         ("credit 5 ticket 45-2 days no reply", "`45` or `45-2`"),
         ("credit 10 ticket 88-3 hours", "`88` or `88-3`"),
         ("credit 10 ticket 48-24 hours", "`48` or `48-24`"),
+        # A slash before a count, and three digits after a dash, were joined silently: another customer's fix.
+        ("refund 20 order 1234/5 items missing", "`1234` or `1234/5`"),
+        ("refund 20 #4471/2 days late", "`4471` or `4471/2`"),
+        ("refund 20 order 1234-150 minutes on hold", "`1234` or `1234-150`"),
     ],
 )
 def test_a_reference_the_form_reads_as_one_number_is_asked_about_and_nothing_is_logged(
@@ -173,3 +177,29 @@ def test_a_reference_with_a_letter_of_another_script_is_the_forms_customer(
 
     assert "per-customer limit $100 in 30 days (this customer would have $110)" in third.text
     assert {r.customer_key for r in resolutions(bot)} == {key}
+
+
+def test_a_count_after_a_slash_is_asked_and_either_reading_logs_as_written(bot: RunningBot) -> None:
+    """`order 1234/5 items missing` was customer `12345` without a word: a second refund for order 1234 passed its
+    limit unseen. Asked, it is logged as the person writes it again: the count apart, or the whole after `ref:`."""
+    with_policy(bot, "refund = { per_incident = 50, per_customer_30d = 100 }")
+    through_the_form(bot, "40", "1234")
+    bot.clock.advance(timedelta(days=2))
+
+    asked = bot.driver.command("U0AGENT1", "/resolve", "refund 40 order 1234/5 items missing")
+    apart = bot.driver.command("U0AGENT1", "/resolve", "refund 40 order 1234, 5 items missing")
+    whole = bot.driver.command("U0AGENT1", "/resolve", "refund 40 ref:1234/5 items missing")
+    parts = bot.driver.command("U0AGENT1", "/resolve", "refund 40 order 1234/5678 items missing")
+    third = bot.driver.command("U0AGENT1", "/resolve", "refund 30 order 1234 still missing")
+
+    assert "Is the customer reference `1234` or `1234/5`?" in asked.text
+    assert "or `order 1234, 5 …` if the number after the slash is not part of it" in asked.text
+    assert all("Logged your refund of $40." in reply.text for reply in (apart, whole, parts))
+    assert "per-customer limit $100 in 30 days (this customer would have $110)" in third.text
+    assert [(r.customer_ref, r.customer_key) for r in resolutions(bot)] == [
+        ("1234", "1234"),
+        ("order 1234", "1234"),
+        ("1234/5", "12345"),
+        ("order 1234/5678", "12345678"),
+        ("order 1234", "1234"),
+    ]

@@ -186,3 +186,50 @@ def test_a_dash_between_digits_going_down_is_no_range_and_is_asked_about(typed: 
         read(f"50 {typed}")
 
     assert f"Is the customer reference {asked}?" in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("typed", "asked", "apart"),
+    [
+        ("order 1234/5 items missing", "`1234` or `1234/5`", "`order 1234, 5 …`"),
+        ("order 1234/12 boxes lost", "`1234` or `1234/12`", "`order 1234, 12 …`"),
+        ("order 1234/2 broken cups", "`1234` or `1234/2`", "`order 1234, 2 …`"),
+        ("ticket 45/2 days no reply", "`45` or `45/2`", "`ticket 45, 2 …`"),
+        ("#4471/3 days late", "`4471` or `4471/3`", "`#4471, 3 …`"),
+        ("order 1234/150 minutes on hold", "`1234` or `1234/150`", "`order 1234, 150 …`"),
+        ("order 1234-150 minutes on hold", "`1234` or `1234-150`", "`order 1234, 150 …`"),
+        ("order 1234\u2013150 minutes on hold", "`1234` or `1234\u2013150`", "`order 1234, 150 …`"),  # an en dash
+    ],
+)
+def test_a_count_after_a_slash_or_three_after_a_dash_is_asked_about(typed: str, asked: str, apart: str) -> None:
+    """`order 1234/5 items missing` was customer `12345` and `order 1234-150 minutes on hold` customer `1234150`,
+    without a word, where the `5` and the `150` may count the sentence's items and minutes: the fix went to another
+    customer than order 1234. Asked as a count after a comma is, with the same ways to write either."""
+    with pytest.raises(InvalidInput, match="Nothing was logged") as raised:
+        read(f"50 {typed}")
+
+    mark = "slash" if "/" in typed else "dash"
+    assert f"Is the customer reference {asked}?" in str(raised.value)
+    assert f"or {apart} if the number after the {mark} is not part of it." in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("typed", "reference"),
+    [
+        ("50 order 1234, 5 items missing", "order 1234"),
+        ("50 ref:1234/5 items missing", "1234/5"),
+        ("50 order 1234/5678 items missing", "order 1234/5678"),
+        ("50 invoice 2024/0012 3 items missing", "invoice 2024/0012"),
+        ("50 order 1234/05 items missing", "order 1234/05"),
+        ("50 order 12/5 items missing", "order 12/5"),
+        ("50 order 12/05/2024 2 days late", "order 12/05/2024"),
+        ("50 order 1234/5 arrived late", "order 1234/5"),
+        ("50 order INV-2024-0042 3 items missing", "order INV-2024-0042"),
+        ("50 order 123-456 items missing", "order 123-456"),
+        ("50 order 12-150 minutes on hold", "order 12-150"),
+    ],
+)
+def test_a_reference_written_with_slashes_or_groups_is_read_whole(typed: str, reference: str) -> None:
+    """A reference's parts (`1234/5678`, `2024/0012`, `123-456`), a date (`12/5`) or a last part no count follows
+    (`1234/5 arrived`) are read whole, as before; either reading of a question is written as it asks."""
+    assert read(typed) == reference
