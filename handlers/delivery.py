@@ -20,7 +20,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.orm import Session
 
-from handlers import channel_refusals, digest_chart, messages_tab, notifications
+from handlers import channel_refusals, digest_chart, messages_tab, notifications, unknown_ids
 from handlers.delivery_refusals import TOKEN_RETRY_SECONDS, TOKEN_UNAVAILABLE, logged_key, refused
 from handlers.deps import Deps, InstallGone
 from handlers.derived_clients import with_token
@@ -74,9 +74,10 @@ def send_now(deps: Deps, client: WebClient, claimed: list[Claimed]) -> list[tupl
     if not claimed:
         return []
     sent_from = deps.now()
+    claimed, unknown = unknown_ids.withhold_in(deps.sessions, claimed)  # as the drain: Slack would refuse each
     claimed, kept = messages_tab.withhold_in(deps.sessions, claimed, now=sent_from)
     readers = ReaderAsks(deps.pacer, own=partial(client_for, deps))
-    outcomes = kept + [(delivery, send(client, delivery, deps.relay, readers)) for delivery in claimed]
+    outcomes = unknown + kept + [(delivery, send(client, delivery, deps.relay, readers)) for delivery in claimed]
     readers.log_not_asked()
     owed, notices = once_more_if_cut(partial(_recorded, deps, outcomes, sent_from))
     send_now(deps, client, [*owed, *notices])

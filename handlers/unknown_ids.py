@@ -19,7 +19,7 @@ import hashlib
 import logging
 from datetime import datetime
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from handlers.blocks.unknown_ids import UnknownId, unknown_ids_notice
 from handlers.delivery_refusals import PUBLISH
@@ -99,12 +99,9 @@ def marked_in(session: Session, claimed: list[Claimed]) -> Marked:
 def withhold_dms(claimed: list[Claimed], marked: Marked) -> tuple[list[Claimed], list[tuple[Claimed, SendOutcome]]]:
     """(to send, not sent): the DMs of the batch to an org-file id Slack has nobody of, given up (`DM_NOT_SENT`), in
     one line a batch rather than Slack's refusal of each."""
-    to_send, kept = [], []
-    for delivery in claimed:
-        if held_back(delivery) and str(delivery.payload.get("channel")) in marked.get(delivery.workspace_id, {}):
-            kept.append((delivery, DM_NOT_SENT))
-        else:
-            to_send.append(delivery)
+    withheld = {delivery.id for delivery in to_marked(claimed, marked)}
+    to_send = [delivery for delivery in claimed if delivery.id not in withheld]
+    kept = [(delivery, DM_NOT_SENT) for delivery in claimed if delivery.id in withheld]
     for workspace_id in sorted({delivery.workspace_id for delivery, _ in kept}):
         count = sum(delivery.workspace_id == workspace_id for delivery, _ in kept)
         log.info(
@@ -113,6 +110,27 @@ def withhold_dms(claimed: list[Claimed], marked: Marked) -> tuple[list[Claimed],
             workspace_id,
         )
     return to_send, kept
+
+
+def to_marked(claimed: list[Claimed], marked: Marked) -> list[Claimed]:
+    """The DMs among `claimed` to an id `marked` as Slack's nobody."""
+    return [
+        delivery
+        for delivery in claimed
+        if held_back(delivery) and str(delivery.payload.get("channel")) in marked.get(delivery.workspace_id, {})
+    ]
+
+
+def withhold_in(
+    sessions: sessionmaker[Session], claimed: list[Claimed]
+) -> tuple[list[Claimed], list[tuple[Claimed, SendOutcome]]]:
+    """`withhold_dms` for a listener's own sends, the marks read in a transaction of their own, only when a DM is
+    among them."""
+    if not any(held_back(delivery) for delivery in claimed):
+        return claimed, []
+    with sessions() as session:
+        marked = marked_in(session, claimed)
+    return withhold_dms(claimed, marked)
 
 
 def found_again(session: Session, sends: list[tuple[Claimed, SendOutcome]], marked: Marked, now: datetime) -> None:
