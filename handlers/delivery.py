@@ -31,6 +31,7 @@ from services import outbox, workspaces
 from services.outbox import Claimed, SendOutcome
 from services.outbox_keys import OUR_OWN
 from services.suggestions.relay import Relay, is_sealed
+from services.unknown_ids import Marked
 
 log = logging.getLogger(__name__)
 
@@ -68,13 +69,16 @@ def queue(session: Session, *, workspace_id: int, messages: list[Outgoing], now:
     return [claimed for claimed in held if claimed is not None]
 
 
-def send_now(deps: Deps, client: WebClient, claimed: list[Claimed]) -> list[tuple[Claimed, SendOutcome]]:
+def send_now(
+    deps: Deps, client: WebClient, claimed: list[Claimed], *, marked: Marked | None = None
+) -> list[tuple[Claimed, SendOutcome]]:
     """Send queued messages after the commit, record how each went in one transaction, and return how; then send the
-    updates owed to messages settled meanwhile (services/settled_updates.py) and the notices of a refusal (DMs)."""
+    updates owed to messages settled meanwhile (services/settled_updates.py) and the notices of a refusal (DMs).
+    DMs to an id marked as Slack's nobody are withheld, as the drain does: `marked`, when the caller just read them."""
     if not claimed:
         return []
     sent_from = deps.now()
-    claimed, unknown = unknown_ids.withhold_in(deps.sessions, claimed)  # as the drain: Slack would refuse each
+    claimed, unknown = unknown_ids.withhold_in(deps.sessions, claimed, marked)
     claimed, kept = messages_tab.withhold_in(deps.sessions, claimed, now=sent_from)
     readers = ReaderAsks(deps.pacer, own=partial(client_for, deps))
     outcomes = unknown + kept + [(delivery, send(client, delivery, deps.relay, readers)) for delivery in claimed]

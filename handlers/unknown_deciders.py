@@ -15,6 +15,7 @@ from handlers.deps import Deps
 from handlers.messages_tab import POST
 from services import outbox
 from services.outbox import Claimed, SendOutcome
+from services.unknown_ids import Marked
 
 TOLD_IN_REPLY = SendOutcome(ok=True, result={})
 """The requester's notice, said in the command's reply: done, with nothing sent."""
@@ -24,15 +25,16 @@ def send_requests(deps: Deps, client: WebClient, respond: Respond, requests: lis
     """Send a command's requests right after its commit; its reply tells the requester of any that cannot reach
     their decider: one Slack has nobody of (`say_if_unknown`, before they are sent, so that no DM says it too), or
     none while the Messages tab is off (request_refusals.say_if_unreached)."""
-    say_if_unknown(deps, respond, requests)
-    request_refusals.say_if_unreached(respond, send_now(deps, client, requests))
+    marked = say_if_unknown(deps, respond, requests)
+    request_refusals.say_if_unreached(respond, send_now(deps, client, requests, marked=marked))
 
 
-def say_if_unknown(deps: Deps, respond: Respond, requests: list[Claimed]) -> None:
+def say_if_unknown(deps: Deps, respond: Respond, requests: list[Claimed]) -> Marked:
     """Tell the requester in the command's reply, once per request and decider, that a decider of `requests` cannot
-    be reached in Slack yet; called after the commit, before the requests are sent (`send_now`)."""
+    be reached in Slack yet; called after the commit, before the requests are sent (`send_now`, given the marks read
+    here)."""
     if not requests:
-        return
+        return {}
     with deps.sessions.begin() as session:
         marked = unknown_ids.marked_in(session, requests)
         withheld = [(delivery, unknown_ids.DM_NOT_SENT) for delivery in unknown_ids.to_marked(requests, marked)]
@@ -53,3 +55,4 @@ def say_if_unknown(deps: Deps, respond: Respond, requests: list[Claimed]) -> Non
     for claimed in new:
         payload = claimed.payload
         respond(text=payload["text"], blocks=payload["blocks"], response_type="ephemeral", replace_original=False)
+    return marked

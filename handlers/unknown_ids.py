@@ -122,14 +122,15 @@ def to_marked(claimed: list[Claimed], marked: Marked) -> list[Claimed]:
 
 
 def withhold_in(
-    sessions: sessionmaker[Session], claimed: list[Claimed]
+    sessions: sessionmaker[Session], claimed: list[Claimed], marked: Marked | None = None
 ) -> tuple[list[Claimed], list[tuple[Claimed, SendOutcome]]]:
-    """`withhold_dms` for a listener's own sends, the marks read in a transaction of their own, only when a DM is
-    among them."""
+    """`withhold_dms` for a listener's own sends: the marks the caller just read, else read in a transaction of their
+    own, only when a DM is among them."""
     if not any(held_back(delivery) for delivery in claimed):
         return claimed, []
-    with sessions() as session:
-        marked = marked_in(session, claimed)
+    if marked is None:
+        with sessions() as session:
+            marked = marked_in(session, claimed)
     return withhold_dms(claimed, marked)
 
 
