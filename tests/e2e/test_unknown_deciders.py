@@ -127,3 +127,18 @@ def test_once_the_org_file_is_corrected_the_request_reaches_the_manager(bot: Run
         resolution = session.scalars(select(Resolution)).one()
         assert resolution.status == "pending" and resolution.decider.slack_id == "U0MGR1"
     forgive_calls_to_the_typo(bot)
+
+
+def test_a_request_from_the_resolve_form_tells_the_requester_by_one_dm(bot: RunningBot) -> None:
+    """A form's submission has no reply to say it in: one DM does."""
+    manager_marked(bot)
+    bot.driver.command("U0AGENT1", "/resolve")
+    [opened] = bot.slack.calls("views.open")
+
+    fields = {"category": "refund", "amount": "$80", "customer_ref": "order 42", "summary": "parcel lost"}
+    assert bot.driver.submit("U0AGENT1", opened.args["view"], fields).status == 200
+
+    [said] = dms_telling(bot)
+    assert "request to approve fix #1 waits on Maya Manager" in said and TYPO not in said
+    assert replies_telling(bot) == [] and bot.slack.calls("chat.postMessage", channel=TYPO) == []
+    forgive_calls_to_the_typo(bot)
