@@ -159,7 +159,8 @@ def _unknown(
 ) -> dict[str, Any]:
     """What the requester hears of a decider whose org-file id Slack has nobody of: named as the file has them."""
     name = directory.names_of(session, workspace, [decider]).get(decider, "whoever decides it")
-    return unknown_decider_dm(request.requester.slack_id, request.what, name, others)
+    hr_told = workspace.dms_off_since is None  # else none of HR's DMs could be sent (handlers/unknown_ids.py)
+    return unknown_decider_dm(request.requester.slack_id, request.what, name, others, hr_told=hr_told)
 
 
 def _also_asked(session: Session, key: str) -> list[str]:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from handlers.jobs.drain_outbox import drain_outbox
 from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
 from models import Resolution
+from services import directory, messages_tab
 from tests.conftest import FIXTURES, RunningBot
 from tests.e2e.test_home_again_sending import queue_homes_again
 from tests.e2e.test_people_leaving import reimport
@@ -141,4 +142,20 @@ def test_a_request_from_the_resolve_form_tells_the_requester_by_one_dm(bot: Runn
     [said] = dms_telling(bot)
     assert "request to approve fix #1 waits on Maya Manager" in said and TYPO not in said
     assert replies_telling(bot) == [] and bot.slack.calls("chat.postMessage", channel=TYPO) == []
+    forgive_calls_to_the_typo(bot)
+
+
+def test_with_the_messages_tab_off_the_reply_says_hr_could_not_be_told(bot: RunningBot) -> None:
+    manager_marked(bot)
+    bot.slack.state.app_home.messages_tab = False
+    with bot.sessions.begin() as session:
+        workspace = directory.find_workspace(session, "T0LATITUDE")
+        assert workspace is not None
+        messages_tab.mark_off(session, workspace_id=workspace.id, now=bot.clock.now())
+
+    bot.driver.command("U0AGENT1", "/resolve", OVER_THE_LIMIT)
+
+    [said] = replies_telling(bot)
+    assert "HR and admins could not be told" in said and "Messages tab is turned off" in said
+    assert "have been told" not in said
     forgive_calls_to_the_typo(bot)
