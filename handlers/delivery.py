@@ -20,7 +20,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.orm import Session
 
-from handlers import channel_refusals, digest_chart, messages_tab, notifications
+from handlers import channel_refusals, digest_chart, messages_tab, notifications, unknown_ids
 from handlers.delivery_refusals import TOKEN_RETRY_SECONDS, TOKEN_UNAVAILABLE, logged_key, refused
 from handlers.deps import Deps, InstallGone
 from handlers.derived_clients import with_token
@@ -31,6 +31,7 @@ from services import outbox, workspaces
 from services.outbox import Claimed, SendOutcome
 from services.outbox_keys import OUR_OWN
 from services.suggestions.relay import Relay, is_sealed
+from services.unknown_ids import Marked
 
 log = logging.getLogger(__name__)
 
@@ -68,15 +69,19 @@ def queue(session: Session, *, workspace_id: int, messages: list[Outgoing], now:
     return [claimed for claimed in held if claimed is not None]
 
 
-def send_now(deps: Deps, client: WebClient, claimed: list[Claimed]) -> list[tuple[Claimed, SendOutcome]]:
+def send_now(
+    deps: Deps, client: WebClient, claimed: list[Claimed], *, marked: Marked | None = None
+) -> list[tuple[Claimed, SendOutcome]]:
     """Send queued messages after the commit, record how each went in one transaction, and return how; then send the
-    updates owed to messages settled meanwhile (services/settled_updates.py) and the notices of a refusal (DMs)."""
+    updates owed to messages settled meanwhile (services/settled_updates.py) and the notices of a refusal (DMs).
+    DMs to an id marked as Slack's nobody are withheld, as the drain does: `marked`, when the caller just read them."""
     if not claimed:
         return []
     sent_from = deps.now()
+    claimed, unknown = unknown_ids.withhold_in(deps.sessions, claimed, marked)
     claimed, kept = messages_tab.withhold_in(deps.sessions, claimed, now=sent_from)
     readers = ReaderAsks(deps.pacer, own=partial(client_for, deps))
-    outcomes = kept + [(delivery, send(client, delivery, deps.relay, readers)) for delivery in claimed]
+    outcomes = unknown + kept + [(delivery, send(client, delivery, deps.relay, readers)) for delivery in claimed]
     readers.log_not_asked()
     owed, notices = once_more_if_cut(partial(_recorded, deps, outcomes, sent_from))
     send_now(deps, client, [*owed, *notices])

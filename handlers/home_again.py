@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 
 NOBODY_TO_PUBLISH_FOR = SendOutcome(ok=True, result={})
 """A Home to publish again for someone who has since left: done, with nothing sent."""
-UNKNOWN_TO_SLACK = SendOutcome(ok=False, error=WITHHELD_UNKNOWN, permanent=True)
+HOME_WITHHELD_FOR_UNKNOWN_ID = SendOutcome(ok=False, error=WITHHELD_UNKNOWN, permanent=True)
 """A Home for an org-file Slack id Slack has confirmed it has nobody of, since the last org import: dropped unsent (HR
 hear of it again once a week: handlers/unknown_ids.py)."""
 NOT_RENDERED = "home_not_rendered"
@@ -104,7 +104,7 @@ def rendered(deps: Deps, delivery: Claimed, marked: Marked) -> Claimed | SendOut
             if person is None or not (person.active or seen):
                 return NOBODY_TO_PUBLISH_FOR
             if not seen and user_id in marked.get(delivery.workspace_id, {}):
-                return UNKNOWN_TO_SLACK
+                return HOME_WITHHELD_FOR_UNKNOWN_ID
             view = build_home(session, person, deps.now())
     except (SQLAlchemyError, DomainError) as error:
         log.warning("the Home of %s to publish was not rendered, tried again later: %r", user_id, error)

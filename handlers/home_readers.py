@@ -36,6 +36,9 @@ nothing, as it was not asked with users.info."""
 WITHHELD_UNKNOWN = "slack_id_unknown_withheld"
 """The outcome of a Home dropped unsent for an id marked as nobody's when its batch began (handlers/home_again.py):
 HR hear of it again only if the mark still stands when the batch is recorded, and it never marks anyone itself."""
+DM_WITHHELD_UNKNOWN = "not_sent_slack_id_unknown"
+"""The outcome of a DM given up unsent to an id marked as nobody's (handlers/unknown_ids.py): HR hear of it as of a
+Home withheld; a decision request's requester hears their decider cannot be reached (handlers/request_refusals.py)."""
 ASK_TIMEOUT = 3
 """Seconds `users.info` is given, tried once: the Homes of a batch are sent one after another, and a slow answer
 would hold up the others (10 s each with the client's own timeout); not knowing is an error line, not a retry."""

@@ -8,7 +8,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from handlers import payload, request_refusals
+from handlers import payload, unknown_deciders
 from handlers.blocks import nominations as blocks
 from handlers.blocks.kit import field_errors, name_of
 from handlers.blocks.rewards import renews_words
@@ -112,7 +112,7 @@ def nominate_one_liner(
     with reported(command, respond, client, done=RECORDED, context=context):  # lost, it is not to be asked again
         reply(with_newcomer_note(confirmation(outcome), identity))
     with reported(command, respond, client, done=RECORDED, context=context):
-        request_refusals.say_if_unreached(respond, send_now(deps, client, messages))
+        unknown_deciders.send_requests(deps, client, respond, messages)
         if not vet:
             learn_if_wanted(client, deps, identity)
 

@@ -8,6 +8,10 @@ per request and decider. The request still waits, and goes one level up once it 
 does. A decider Slack deactivated is handed over instead (handlers/departures.py).
 A hand-over summary (handlers/handover_summary.py) refused so tells HR alone, once per decider: its requesters were
 told of the hand-over already.
+A request withheld from a decider whose org-file Slack id Slack has nobody of (handlers/unknown_ids.py) tells its
+requester, HR or not, once per request and decider, that the decider cannot be reached yet and what becomes of it
+(the command's own reply says it instead when it can: handlers/unknown_deciders.py); HR hear of the id itself in
+their weekly DM.
 A manager's weekly digest refused so tells HR alone, once per workspace and manager: it is not queued again until the
 next org import (services/digest/unreachable.py), when it is tried once more.
 With the app's Messages tab off (`messages_tab_disabled`) Slack delivers none of Latitude's DMs, these notices
@@ -23,16 +27,26 @@ from typing import Any
 from slack_bolt import Respond
 from sqlalchemy.orm import Session
 
-from handlers.blocks.request_refusals import digest_notice, hr_notice, requester_dm, summary_notice, tab_off_reply
+from handlers.blocks.request_refusals import (
+    digest_notice,
+    hr_notice,
+    requester_dm,
+    summary_notice,
+    tab_off_reply,
+    unknown_decider_dm,
+)
+from handlers.home_readers import DM_WITHHELD_UNKNOWN
 from handlers.messages_tab import NOT_SENT, TAB_OFF
 from models import Employee, Nomination, Resolution, Workspace
+from services import directory
 from services.digest import unreachable
 from services.outbox import Claimed, SendOutcome
 from services.outbox_keys import HANDOVER_SUMMARY, REQUEST_UNREACHED, SUMMARY_TOLD_NOTES, reachable_recipients
 from services.rewards import approvals
 
-UNREACHABLE = frozenset({"cannot_dm_bot"})
-"""Refused because of its reader; with the Messages tab off (`TAB_OFF`) no notice could reach anyone either."""
+UNREACHABLE = frozenset({"cannot_dm_bot", DM_WITHHELD_UNKNOWN})
+"""Refused because of its reader, or withheld: its reader's id is one Slack has nobody of (handlers/unknown_ids.py);
+with the Messages tab off (`TAB_OFF`) no notice could reach anyone either."""
 RESOLUTION_REQUEST = re.compile(r"^(resolution:(\d+)):(request|reminder|handover|escalation):")
 REWARD_REQUEST = re.compile(rf"^({re.escape(approvals.REQUEST_KEY)}(\d+))(?:$|:handover:|:reminder$)")
 SHARED_BY_SEVERAL = ("request", "escalation")
@@ -69,6 +83,8 @@ def notices(session: Session, sends: list[tuple[Claimed, SendOutcome]], now: dat
 
 
 def _owed(session: Session, delivery: Claimed, error: str, now: datetime) -> list[Told]:
+    if error == DM_WITHHELD_UNKNOWN:  # HR hear of the id itself, once a week (handlers/unknown_ids.py)
+        return _for_request(session, delivery, error)
     return (
         _for_summary(session, delivery, error)
         or _for_digest(session, delivery, error, now)
@@ -122,6 +138,8 @@ def _for_request(session: Session, delivery: Claimed, error: str) -> list[Told]:
     key = f"{REQUEST_UNREACHED}{request.item}:{decider}:"
     hr = approvals.hr_people(session, workspace.id)
     requester = request.requester.slack_id
+    if error == DM_WITHHELD_UNKNOWN:  # HR hear of the id in their weekly DM; the requester, HR or not, of the request
+        return [Told(workspace, key + requester, _unknown(session, workspace, request, decider, others))]
     told = [
         Told(
             workspace,
@@ -134,6 +152,15 @@ def _for_request(session: Session, delivery: Claimed, error: str) -> list[Told]:
     if request.requester not in hr:  # HR asking hears what to fix instead
         told.insert(0, Told(workspace, key + requester, requester_dm(requester, request.what, decider, error, others)))
     return told
+
+
+def _unknown(
+    session: Session, workspace: Workspace, request: Request, decider: str, others: list[str]
+) -> dict[str, Any]:
+    """What the requester hears of a decider whose org-file id Slack has nobody of: named as the file has them."""
+    name = directory.names_of(session, workspace, [decider]).get(decider, "whoever decides it")
+    hr_told = workspace.dms_off_since is None  # else none of HR's DMs could be sent (handlers/unknown_ids.py)
+    return unknown_decider_dm(request.requester.slack_id, request.what, name, others, hr_told=hr_told)
 
 
 def _also_asked(session: Session, key: str) -> list[str]:

@@ -9,7 +9,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from handlers import payload, request_refusals
+from handlers import payload, unknown_deciders
 from handlers.blocks import resolutions as blocks
 from handlers.blocks.kit import Block, field_errors, named, text_block
 from handlers.blocks.resolutions import ResolveForm
@@ -95,7 +95,7 @@ def resolve_command(
         shown = _with_note(blocks.confirmation(logged), identity.newly_added)
         answer(text=blocks.confirmation_text(logged), blocks=shown)
     with reported(command, respond, client, done=LOGGED, context=context):
-        request_refusals.say_if_unreached(respond, send_now(deps, client, requests))
+        unknown_deciders.send_requests(deps, client, respond, requests)
         if answer is ack:  # Slack was not asked about them yet
             learn_if_wanted(client, deps, identity)
 

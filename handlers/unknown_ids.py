@@ -4,23 +4,26 @@ The background sender asks Slack of someone a Home was refused for (handlers/hom
 answers `user_not_found`, the Home's outcome says so (`CONFIRMED_UNKNOWN`, our word: Slack's own `user_not_found` to a
 send proves nothing), the id is marked (services/unknown_ids.py), and until the next org import no Home is published
 to it (one queued meanwhile is dropped unsent with the same outcome: handlers/home_again.py) and the DMs to it are
-given up unsent (`withhold_dms`: Slack would refuse each). Each such outcome tells HR, under a key naming the
-workspace, the id, the person told and the weeks since the mark: once a week while Latitude still has something to
-show them, never once a drain. A person Slack only deactivated is a departure (handlers/departures.py), not a mistyped
+given up unsent (`withhold_dms`, here and in a listener's own sends: Slack would refuse each). Each such outcome
+tells every HR person and admin of the workspace, in one DM listing every id marked there (whose, as written, since
+when), under a key naming the workspace, the person told, the weeks since the oldest mark and the ids listed: once a
+week while Latitude still has something for one of them, never once a drain nor once an id; again within the week
+only if the list changed. A person Slack only deactivated is a departure (handlers/departures.py), not a mistyped
 id: nobody is told here. A Home to a marked id that Slack accepts (one asked for when the person opened it), or the
 person opening their Home, lifts the mark (`found_again`, `opened`): DMs to a marked id are withheld, so none reaches
 Slack to show it. The marks are read once a batch (`marked_in`), for the workspaces with a DM or Home
 in it.
 """
 
+import hashlib
 import logging
 from datetime import datetime
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
-from handlers.blocks.unknown_ids import unknown_id_notice
+from handlers.blocks.unknown_ids import UnknownId, unknown_ids_notice
 from handlers.delivery_refusals import PUBLISH
-from handlers.home_readers import CONFIRMED_UNKNOWN, WITHHELD_UNKNOWN
+from handlers.home_readers import CONFIRMED_UNKNOWN, DM_WITHHELD_UNKNOWN, WITHHELD_UNKNOWN
 from handlers.messages_tab import held_back, is_dm
 from handlers.request_refusals import Told
 from models import Employee, Workspace
@@ -32,13 +35,14 @@ from services.unknown_ids import Marked
 
 log = logging.getLogger(__name__)
 
-DM_NOT_SENT = SendOutcome(ok=False, error="not_sent_slack_id_unknown", permanent=True)
+DM_NOT_SENT = SendOutcome(ok=False, error=DM_WITHHELD_UNKNOWN, permanent=True)
 """A DM given up unsent: Slack has confirmed it has nobody of its reader's id, since the last org import."""
 
 
 def notices(session: Session, sends: list[tuple[Claimed, SendOutcome]], now: datetime) -> list[Told]:
-    """The DMs owed, this week of the mark, for the org-file people among `sends` whose Home Slack has nobody to
-    publish to. Only `users.info`'s confirmation marks an id (until the next org import); a Home withheld for a mark
+    """The DMs owed, this week, to the HR people and admins of the workspaces where `sends` show Latitude had
+    something for an org-file id Slack has nobody of: a Home Slack had nobody to publish to, or one or a DM withheld
+    for a mark. Only `users.info`'s confirmation marks an id (until the next org import); one withheld for a mark
     read when the batch began tells HR only if that mark still stands (a Home Slack took in the same batch, or the
     person opening theirs meanwhile, may have lifted it)."""
     confirmed: dict[int, set[str]] = {}
@@ -47,6 +51,8 @@ def notices(session: Session, sends: list[tuple[Claimed, SendOutcome]], now: dat
         if delivery.method == PUBLISH and outcome.error in (CONFIRMED_UNKNOWN, WITHHELD_UNKNOWN):
             of = confirmed if outcome.error == CONFIRMED_UNKNOWN else withheld
             of.setdefault(delivery.workspace_id, set()).add(str(delivery.payload.get("user_id")))
+        elif outcome.error == DM_WITHHELD_UNKNOWN:
+            withheld.setdefault(delivery.workspace_id, set()).add(str(delivery.payload.get("channel")))
     return [
         told
         for workspace_id in sorted(confirmed.keys() | withheld.keys())
@@ -63,24 +69,25 @@ def notices(session: Session, sends: list[tuple[Claimed, SendOutcome]], now: dat
 def _told_in(
     session: Session, workspace: Workspace, confirmed: set[str], withheld: set[str], now: datetime
 ) -> list[Told]:
+    """One DM to each HR person and admin (not marked themselves) listing every id marked in the workspace."""
     marked = unknown_ids.remember_unknown(session, workspace, confirmed, now=now)
     if workspace.dms_off_since is not None:  # no DM could reach HR: the Messages tab's own warning says why
         return []
-    slack_ids = confirmed | (withheld & marked.keys())
-    found = [directory.find_employee(session, workspace, slack_id) for slack_id in sorted(slack_ids)]
+    if not confirmed and not withheld & marked.keys():
+        return []
+    names = directory.names_of(session, workspace, sorted(marked))
+    unknown = [UnknownId(names[one], one, (now - at).days // 7) for one, at in marked.items() if one in names]
     hr = [person for person in approvals.hr_people(session, workspace.id) if person.slack_id not in marked]
-    return [
-        _notice(workspace, person, told, (now - marked[person.slack_id]).days // 7)
-        for person in found
-        if person is not None
-        for told in hr
-    ]
+    return [_notice(workspace, told, unknown) for told in hr] if unknown else []
 
 
-def _notice(workspace: Workspace, person: Employee, told: Employee, weeks: int) -> Told:
-    """Keyed on the weeks since the mark: one a week, whatever day the week starts on."""
-    key = f"{SLACK_ID_UNKNOWN_TOLD}{workspace.slack_team_id}:{person.slack_id}:{told.slack_id}:week{weeks}"
-    return Told(workspace, key, unknown_id_notice(told.slack_id, person.name, person.slack_id))
+def _notice(workspace: Workspace, told: Employee, unknown: list[UnknownId]) -> Told:
+    """Keyed on the weeks since the oldest mark listed, and the ids listed: once a week whatever day the week starts
+    on, and once more within it only if the list changed (an id found wrong since, or one lifted)."""
+    listed = hashlib.sha256(" ".join(sorted(u.slack_id for u in unknown)).encode()).hexdigest()[:16]
+    weeks = max(u.weeks for u in unknown)
+    key = f"{SLACK_ID_UNKNOWN_TOLD}{workspace.slack_team_id}:{told.slack_id}:week{weeks}:{listed}"
+    return Told(workspace, key, unknown_ids_notice(told.slack_id, unknown))
 
 
 def marked_in(session: Session, claimed: list[Claimed]) -> Marked:
@@ -92,12 +99,9 @@ def marked_in(session: Session, claimed: list[Claimed]) -> Marked:
 def withhold_dms(claimed: list[Claimed], marked: Marked) -> tuple[list[Claimed], list[tuple[Claimed, SendOutcome]]]:
     """(to send, not sent): the DMs of the batch to an org-file id Slack has nobody of, given up (`DM_NOT_SENT`), in
     one line a batch rather than Slack's refusal of each."""
-    to_send, kept = [], []
-    for delivery in claimed:
-        if held_back(delivery) and str(delivery.payload.get("channel")) in marked.get(delivery.workspace_id, {}):
-            kept.append((delivery, DM_NOT_SENT))
-        else:
-            to_send.append(delivery)
+    withheld = {delivery.id for delivery in to_marked(claimed, marked)}
+    to_send = [delivery for delivery in claimed if delivery.id not in withheld]
+    kept = [(delivery, DM_NOT_SENT) for delivery in claimed if delivery.id in withheld]
     for workspace_id in sorted({delivery.workspace_id for delivery, _ in kept}):
         count = sum(delivery.workspace_id == workspace_id for delivery, _ in kept)
         log.info(
@@ -106,6 +110,28 @@ def withhold_dms(claimed: list[Claimed], marked: Marked) -> tuple[list[Claimed],
             workspace_id,
         )
     return to_send, kept
+
+
+def to_marked(claimed: list[Claimed], marked: Marked) -> list[Claimed]:
+    """The DMs among `claimed` to an id `marked` as Slack's nobody."""
+    return [
+        delivery
+        for delivery in claimed
+        if held_back(delivery) and str(delivery.payload.get("channel")) in marked.get(delivery.workspace_id, {})
+    ]
+
+
+def withhold_in(
+    sessions: sessionmaker[Session], claimed: list[Claimed], marked: Marked | None = None
+) -> tuple[list[Claimed], list[tuple[Claimed, SendOutcome]]]:
+    """`withhold_dms` for a listener's own sends: the marks the caller just read, else read in a transaction of their
+    own, only when a DM is among them."""
+    if not any(held_back(delivery) for delivery in claimed):
+        return claimed, []
+    if marked is None:
+        with sessions() as session:
+            marked = marked_in(session, claimed)
+    return withhold_dms(claimed, marked)
 
 
 def found_again(session: Session, sends: list[tuple[Claimed, SendOutcome]], marked: Marked, now: datetime) -> None:

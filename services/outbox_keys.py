@@ -79,7 +79,7 @@ REQUEST_UNREACHED = "request-unreached:"
 """What HR and a requester hear of a decision request Slack would not deliver to its decider: one-shot, kept no longer
 than any other (services/outbox_retention)."""
 SLACK_ID_UNKNOWN_TOLD = "slack-id-unknown:"
-"""What HR hear, once a week, of an org-file Slack id Slack has nobody of (handlers/unknown_ids.py): one-shot."""
+"""What HR hear, once a week, of the org-file Slack ids Slack has nobody of (handlers/unknown_ids.py): one-shot."""
 SUMMARY_TOLD_NOTES = {"resolution": f"{OUR_OWN}requests", "nomination": f"{OUR_OWN}nominations"}
 """On a hand-over summary: the ids of the requests, and of the nominations, it told of, to say how many still wait as
 they are decided (handlers/handover_summary.py), and how many a summary Slack refused covered

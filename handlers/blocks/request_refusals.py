@@ -11,6 +11,8 @@ CAUSES = {
     "messages_tab_disabled": "Latitude's Messages tab is turned off in its Slack app settings, so Slack delivers none "
     "of its DMs",
 }
+HR_TOLD = "HR and admins have been told."
+HR_NOT_TOLD = f"HR and admins could not be told: {CAUSES['messages_tab_disabled']}."
 REMEDIES = {
     "cannot_dm_bot": "{decider}, who decides it, is a bot user: name a person in their place in the org file and "
     "import it again",
@@ -34,6 +36,28 @@ def requester_dm(requester: str, what: str, decider: str, error: str, others: li
         f"{waits}; HR and admins have been told, to fix who decides it."
     )
     return {"channel": requester, "text": f"Your {what} could not reach its decider", "blocks": [text_block(text)]}
+
+
+def unknown_decider_dm(
+    requester: str, what: str, decider: str, others: list[str], *, hr_told: bool = True
+) -> dict[str, Any]:
+    """The requester learns that whoever decides their request cannot be reached in Slack yet (the org file gives
+    them an id Slack does not have), that HR know, what becomes of the request and what they can do; nothing of the
+    id itself, nor of anyone else. The decider is named, not mentioned: Slack could not show whom their id names."""
+    who = escape_mrkdwn(decider)
+    if others:
+        waits = f"It went to {mentions(others)} too, who can decide it."
+    else:
+        waits = (
+            f"It stays recorded and waiting: once HR correct {who}'s Slack id in the org file and import it again, it "
+            f"goes to {who}; if it waits too long before then, it goes one level up, as any request does."
+        )
+    text = (
+        f":warning: Your {escape_mrkdwn(what)} waits on {who}, but Latitude cannot reach {who} in Slack yet: the org "
+        f"file gives them a Slack id this workspace does not have. {HR_TOLD if hr_told else HR_NOT_TOLD} {waits} "
+        "You can ask HR to correct the org file."
+    )
+    return {"channel": requester, "text": f"Your {what} cannot reach {decider} yet", "blocks": [text_block(text)]}
 
 
 def hr_notice(person: str, requester: str, what: str, decider: str, error: str, others: list[str]) -> dict[str, Any]:

@@ -1,25 +1,52 @@
-"""Block Kit for HR's DM when Slack has nobody of an org-file Slack id in the workspace."""
+"""Block Kit for HR's weekly DM listing the org-file Slack ids Slack has nobody of in the workspace."""
 
+from dataclasses import dataclass
 from typing import Any
 
-from handlers.blocks.kit import notice
+from handlers.blocks.kit import context_block, text_block
 from services.text import escape_mrkdwn
 
 SUMMARY = "Someone in the org file has a Slack id nobody in Slack has"
+SUMMARY_OF_SEVERAL = "People in the org file have Slack ids nobody in Slack has"
+LISTED_AT_MOST = 40
+"""Lines of the list shown; the rest are counted (a section holds 3,000 characters)."""
 
 
-def unknown_id_notice(person_id: str, name: str, slack_id: str) -> dict[str, Any]:
-    """Whose line of the org file names an id Slack does not have, what they miss meanwhile, and how to fix it, in
-    plain words. The id is shown as written, not as a mention: Slack could not show whom it names."""
-    who = escape_mrkdwn(name)
+@dataclass(frozen=True)
+class UnknownId:
+    """One line of the org file whose Slack id Slack does not have: whose, the id as written, weeks since found."""
+
+    name: str
+    slack_id: str
+    weeks: int
+
+
+def unknown_ids_notice(person_id: str, unknown: list[UnknownId]) -> dict[str, Any]:
+    """Whose lines of the org file name an id Slack does not have, what they miss meanwhile, and how to fix it, in
+    plain words, in one DM. The ids are shown as written, not as mentions: Slack could not show whom they name."""
+    one = len(unknown) == 1
+    whom = f"*{escape_mrkdwn(unknown[0].name)}*" if one else "these people"
     text = (
-        f":warning: The org file gives *{who}* the Slack id `{escape_mrkdwn(slack_id)}`, and nobody in this Slack "
-        "workspace has it: it is mistyped, or it is someone's id in another workspace.\n"
-        f"Until it is fixed, Latitude cannot reach {who}: their App Home is not updated and they get no DMs (no pulse "
-        "invitations, reminders, digests or news of their rewards). Requests waiting on their decision go up to the "
-        "next person only once they have waited too long.\n"
-        f"To fix it, copy {who}'s id from their Slack profile (*Copy member ID*), put it on their line of the org "
+        f":warning: The org file gives {whom} {'a Slack id' if one else 'Slack ids'} nobody in this Slack workspace "
+        "has: mistyped, or someone's id in another workspace.\n"
+        f"Until it is fixed, Latitude cannot reach {'them' if one else 'any of them'}: their App Home is not updated "
+        "and they get no DMs (no pulse invitations, reminders, digests or news of their rewards). Requests waiting on "
+        "their decision reach them only once it is fixed, or go up to the next person once they have waited too long."
+    )
+    fix = (
+        "To fix it, copy each one's id from their Slack profile (*Copy member ID*), put it on their line of the org "
         "file, and import the file again (`python -m bot org import FILE`)."
     )
-    footer = "You are reminded once a week while the id stays wrong: importing a corrected file stops it."
-    return notice(person_id, SUMMARY, text, footer)
+    footer = "You are told once a week while an id stays wrong (again that week only if the list changes)."
+    blocks = [text_block(text), text_block(_listed(unknown)), text_block(fix), context_block(footer)]
+    return {"channel": person_id, "text": SUMMARY if one else SUMMARY_OF_SEVERAL, "blocks": blocks}
+
+
+def _listed(unknown: list[UnknownId]) -> str:
+    lines = [f"• {escape_mrkdwn(u.name)}: `{escape_mrkdwn(u.slack_id)}`, {_since(u.weeks)}" for u in unknown]
+    more = len(lines) - LISTED_AT_MOST
+    return "\n".join(lines[:LISTED_AT_MOST] + ([f"…and {more} more"] if more > 0 else []))
+
+
+def _since(weeks: int) -> str:
+    return "found this week" if weeks == 0 else f"found {weeks} week{'s' if weeks > 1 else ''} ago"

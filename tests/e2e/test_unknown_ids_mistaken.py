@@ -187,7 +187,7 @@ def test_an_hr_person_whose_own_id_is_unknown_is_not_told(bot: RunningBot) -> No
     home_sent_again(bot, hr_typo)
 
     assert remembered(bot) == [hr_typo]
-    assert [key.split(":")[-2] for key in notices_queued(bot)] == ["U0ADMIN", "U0HR"]
+    assert [key.split(":")[-3] for key in notices_queued(bot)] == ["U0ADMIN", "U0HR"]
     forgive_homes_to_nobody(bot)
 
 
