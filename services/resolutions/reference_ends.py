@@ -45,8 +45,9 @@ other sign before a digit (`12〿34`, `12|34`, `45:12`) leaves the one-liner uns
 
 def names_no_customer(number_and_after: str) -> bool:
     """A label's one or two digits before a span of time (`order 3 days late`, `order 3-4 days late`, `order 24/48
-    hours late`, `order 3 to 4 days late`), or a time of day (`booking 19:30 cold food`, `order 10:30 am`). What cannot be a time of day (`order
-    45:12 late`) is asked about by `reference_before` instead, unless a word of the clock follows (`45:12 hours`)."""
+    hours late`, `order 3 to 4 days late`), or a time of day (`booking 19:30 cold food`, `order 10:30 am`). What
+    cannot be a time of day (`order 45:12 late`) is asked about by `reference_before` instead, unless a word of the
+    clock follows (`45:12 hours`)."""
     ranged = _RANGE.match(number_and_after)
     if ranged and _goes_up(ranged[1], ranged[2]) and spans_time(ranged[2], number_and_after[ranged.end() :]):
         return True
