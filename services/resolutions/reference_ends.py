@@ -14,10 +14,10 @@ LETTERS = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u0386\u0388-\u03ff\u040
 """The letters a reference is read with: Latin with its accents (`É-12`), Greek and Cyrillic (`А1234`), the
 alphabets whose words a space ends. Not those of scripts written without spaces: `order 1234已退款` is order 1234."""
 _DASHES = "\\-\u2010\u2011\u2012\u2013\u2014\u2212"
-_RANGE = re.compile(rf"(\d{{1,2}})(?:[{_DASHES}]|\s+(?:to|or)\s+)(\d{{1,2}})(?![\d{_DASHES}])", re.IGNORECASE)
-"""`3-4`, `3–4`, `3 to 4`, `2 or 3`: a range, which a span of time after it makes no reference (`3-4 days late`), when
-it goes up (`_goes_up`). A dash with spaces around it is the sentence's pause: `ticket 45 - 2 days no reply` is
-ticket 45."""
+_RANGE = re.compile(rf"(\d{{1,2}})(?:[{_DASHES}/]|\s+(?:to|or)\s+)(\d{{1,2}})(?![\d{_DASHES}/])", re.IGNORECASE)
+"""`3-4`, `3–4`, `24/48`, `3 to 4`, `2 or 3`: a range, which a span of time after it makes no reference (`3-4 days
+late`, `24/48 hours late`), when it goes up (`_goes_up`). A dash with spaces around it is the sentence's pause: `ticket
+45 - 2 days no reply` is ticket 45. A date goes on (`12/05/2024`)."""
 _CLOCK_SHAPE = re.compile(r"\d{1,2}:[0-5]\d(?!\d)")
 _CLOCK = re.compile(r"(?:[01]?\d|2[0-3]):[0-5]\d(?!\d)")
 """A time of day, `19:30`, `8:15`, `00:00`: after a label it is when something happened (`booking 19:30 cold
@@ -36,15 +36,18 @@ _JOINED_COUNT = re.compile(r"(\d+)([-\u2010\u2012\u2013\u2212/])(\d{1,3})")
 """`5521-3`, `45-2`, `1234/5`: a hyphen, an en dash or a slash before a reference's last one to three digits, which may
 count something (`order 5521-3 boxes missing`, `ticket 45-2 days no reply`, `order 1234/5 items missing`) or be its own
 part (`order 5521-3 arrived`, `order 1234/5 arrived`): the form keys it `55213` or `12345` either way."""
+_YEAR = re.compile(r"(?:19|20)\d\d")
+"""`2024` in `invoice 2024/123`: a year, which a reference's serial follows."""
 _ENDING = " \t\n.,;!?()[]{}<>\"'“”‘’«»„‚+&"
 """What may follow a reference's last digit and end it: a space, a mark of the sentence, a bracket or a quote. Any
 other sign before a digit (`12〿34`, `12|34`, `45:12`) leaves the one-liner unsure where the reference ends."""
 
 
 def names_no_customer(number_and_after: str) -> bool:
-    """A label's one or two digits before a span of time (`order 3 days late`, `order 3-4 days late`, `order 3 to 4
-    days late`), or a time of day (`booking 19:30 cold food`, `order 10:30 am`). What cannot be a time of day (`order
-    45:12 late`) is asked about by `reference_before` instead, unless a word of the clock follows (`45:12 hours`)."""
+    """A label's one or two digits before a span of time (`order 3 days late`, `order 3-4 days late`, `order 24/48
+    hours late`, `order 3 to 4 days late`), or a time of day (`booking 19:30 cold food`, `order 10:30 am`). What
+    cannot be a time of day (`order 45:12 late`) is asked about by `reference_before` instead, unless a word of the
+    clock follows (`45:12 hours`)."""
     ranged = _RANGE.match(number_and_after)
     if ranged and _goes_up(ranged[1], ranged[2]) and spans_time(ranged[2], number_and_after[ranged.end() :]):
         return True
@@ -93,8 +96,12 @@ def _refuse_joined_count(number: str, after: str, *, written: str) -> None:
 def _reads_whole(first: str, mark: str, last: str) -> bool:
     """Groups as references and dates are written, which a count after them does not cut: three digits after fewer
     than four (`123-456`, `12/150`), a range going up after a dash (`order 2-3 days late`: `_goes_up`), a day and a
-    month after a slash (`order 12/5 items missing`)."""
+    month after a slash (`order 12/5 items missing`), a year and a serial after a slash or three digits after a dash
+    (`invoice 2024/123`, `invoice 2024-123`, as `2024/0012` is). A year and one or two digits after a dash stay asked
+    about, as they were before a slash was (`order 2024-3 boxes missing`)."""
     if len(last) == 3 and len(first) < 4:
+        return True
+    if _YEAR.fullmatch(first) and (mark == "/" or len(last) == 3):
         return True
     return _like_a_date(first, last) if mark == "/" else _goes_up(first, last)
 
@@ -114,7 +121,7 @@ def _goes_up(first: str, last: str) -> bool:
 
 
 def _ask(short: str, long: str, *, apart: str | None = None, mark: str = "") -> None:
-    """Both readings, and how to write either: the number after a comma or a dash apart from it."""
+    """Both readings, and how to write either: the number after a comma, a dash or a slash apart from it."""
     spaced = f", or `{escape_mrkdwn(apart)}` if the number after the {mark} is not part of it" if apart else ""
     raise InvalidInput(
         f"Is the customer reference `{escape_mrkdwn(short)}` or `{escape_mrkdwn(long)}`? Write the one you mean "

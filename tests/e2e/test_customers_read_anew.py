@@ -22,9 +22,11 @@ MISREAD = [  # what happened as stored, the customer an older reader stored, and
     ("order 1234,5 items missing", "order 1234,5", "order 1234", "1234"),  # read across marks (6 to 7 Dec)
     ("İNVOİCE 12 wrong total", "i\u0307nvoi\u0307ce 12", "invoice 12", "12"),  # a Turkish label lower-cased
     ("parcel lost #123,456 twice", "#123", "#123,456", "123456"),  # a bare hash cut at its first mark
+    ("invoice 2024/123 items missing", "invoice 2024", "invoice 2024/123", "2024123"),  # a year and its serial
 ]
 KEPT = [  # what happened as stored and the customer it keeps
     ("order 5521-3 boxes missing", "order 5521-3"),  # today's reader asks, 5521 or 5521-3: a migration cannot
+    ("order 1234/5 items missing", "order 1234"),  # today's reader asks, 1234 or 1234/5 (read so 4 to 6 Dec)
     ("order 1,234 late", "AB-77"),  # typed after `ref:` or in the form: no reader gives it back
     ("ticket 45-2 days no reply", "T-9"),  # the form's, where today's reader would ask
     ("order 1234 late", "order 1234"),  # read the same today

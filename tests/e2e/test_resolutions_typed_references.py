@@ -203,3 +203,22 @@ def test_a_count_after_a_slash_is_asked_and_either_reading_logs_as_written(bot: 
         ("order 1234/5678", "12345678"),
         ("order 1234", "1234"),
     ]
+
+
+def test_a_year_first_invoice_is_logged_whole_and_counts_as_the_forms_customer(bot: RunningBot) -> None:
+    """`invoice 2024/123 items missing` was asked about, `2024` or `2024/123`, though a year then a serial is how an
+    invoice is numbered, as `2024/0012` is: it is logged for the invoice the form keys `2024123`, under its limit."""
+    with_policy(bot, "refund = { per_incident = 50, per_customer_30d = 100 }")
+    through_the_form(bot, "40", "2024/123")
+    bot.clock.advance(timedelta(days=2))
+
+    slashed = bot.driver.command("U0AGENT1", "/resolve", "refund 40 invoice 2024/123 items missing")
+    third = bot.driver.command("U0AGENT1", "/resolve", "refund 30 invoice 2024-123 items missing")
+
+    assert "Logged your refund of $40." in slashed.text
+    assert "per-customer limit $100 in 30 days (this customer would have $110)" in third.text
+    assert [(r.customer_ref, r.customer_key) for r in resolutions(bot)] == [
+        ("2024/123", "2024123"),
+        ("invoice 2024/123", "2024123"),
+        ("invoice 2024-123", "2024123"),
+    ]

@@ -3,6 +3,9 @@ copy must read every line as the live reader did when 0059 was written, or the m
 customer no new fix was filed under. `frozen_references_0059.json` holds the live reader's readings then: what it
 stored for every line its own tests typed and more (the summary and the customer), the summaries it asked about, and
 the words it took for currencies. It is a snapshot: when the live reader changes, neither it nor the frozen copy does.
+Once, the review of 0059 brought both up to the live reader's new questions, so that 0059 keeps the fixes it asks about
+(`order 1234/5 items missing`, read right as `order 1234` until 6 Dec, was filed under `12345`); the older readers'
+readings stayed as they were.
 """
 
 import json
@@ -73,6 +76,10 @@ def test_the_frozen_reader_asks_where_the_live_reader_asks(summary: str) -> None
         (read_across_marks, "order 3-4 days late", "order 3-4"),
         (read_lower_label, "İNVOİCE 12 wrong total", "i\u0307nvoi\u0307ce 12"),
         (read_lower_label, "order 5521-3 boxes missing", None),  # asked, nothing logged
+        (read_lower_label, "order 1234/5 items missing", "order 1234/5"),  # asked only since 0059's review
+        (read_lower_label, "order 1234-150 minutes on hold", "order 1234-150"),
+        (read_lower_label, "order 2/3 days late", "order 2/3"),  # a range with a slash named none since then
+        (read_first_part, "order 1234/5 items missing", "order 1234"),
     ],
 )
 def test_each_older_reader_reads_as_its_release_stored(reader: Reader, summary: str, stored: str | None) -> None:

@@ -68,10 +68,13 @@ def test_a_dash_with_spaces_after_a_reference_is_the_sentences_pause(typed: str,
         "50 order 2-3 days late",
         "50 order 1-2 days late",
         "50 ticket 24-48 hours",
+        "50 order 24/48 hours late",
+        "50 order 13/24 hours late",
     ],
 )
 def test_a_range_of_days_or_a_time_said_so_after_a_label_names_no_customer(typed: str) -> None:
-    """`order 3-4 days late` was customer `3-4`: every fix written so was one customer to the 30-day limit."""
+    """`order 3-4 days late` was customer `3-4`: every fix written so was one customer to the 30-day limit. `order
+    24/48 hours late` was asked about, `24` or `24/48`, though neither names a customer."""
     assert read(typed) is None
 
 
@@ -177,6 +180,8 @@ def test_a_script_written_without_spaces_ends_the_reference() -> None:
         ("ticket 5-5 days", "`5` or `5-5`"),
         ("ticket 883-2 hours", "`883` or `883-2`"),
         ("order 1234-3 days late", "`1234` or `1234-3`"),
+        ("order 2024-3 boxes missing", "`2024` or `2024-3`"),  # a year's one or two digits after a dash, as before
+        ("ticket 48/24 hours", "`48` or `48/24`"),
     ],
 )
 def test_a_dash_between_digits_going_down_is_no_range_and_is_asked_about(typed: str, asked: str) -> None:
@@ -227,9 +232,15 @@ def test_a_count_after_a_slash_or_three_after_a_dash_is_asked_about(typed: str, 
         ("50 order INV-2024-0042 3 items missing", "order INV-2024-0042"),
         ("50 order 123-456 items missing", "order 123-456"),
         ("50 order 12-150 minutes on hold", "order 12-150"),
+        ("50 order 5/31 items missing", "order 5/31"),
+        ("50 invoice 2024/123 items missing", "invoice 2024/123"),
+        ("50 invoice 2024-123 items missing", "invoice 2024-123"),
+        ("50 order 2024/12 items missing", "order 2024/12"),
+        ("50 invoice 1999/7 items missing", "invoice 1999/7"),
     ],
 )
 def test_a_reference_written_with_slashes_or_groups_is_read_whole(typed: str, reference: str) -> None:
-    """A reference's parts (`1234/5678`, `2024/0012`, `123-456`), a date (`12/5`) or a last part no count follows
-    (`1234/5 arrived`) are read whole, as before; either reading of a question is written as it asks."""
+    """A reference's parts (`1234/5678`, `2024/0012`, `123-456`), a date either way round (`12/5`, `5/31`), a year and
+    a serial (`2024/123`, `2024-123`: they were asked about) or a last part no count follows (`1234/5 arrived`) are read
+    whole; either reading of a question is written as it asks."""
     assert read(typed) == reference

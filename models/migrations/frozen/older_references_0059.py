@@ -13,7 +13,8 @@ theirs logged nothing, so none is copied: a stored row was one they did not refu
 - `read_across_marks` (6 Dec, 4274fb63, as it stood before 7 Dec, 9371dd40): read across a mark between digits, and
   every part after it: `order 1234,5 items missing` was `order 1234,5` (customer `12345`), `order 3-4 days late`
   still `order 3-4`.
-- `read_lower_label` (7 Dec, 46de2fc5, until e1dbb2a8): today's reader but for the label, lower-cased as typed
+- `read_lower_label` (7 Dec, 46de2fc5, until e1dbb2a8): today's reader as of 7 Dec (`as_of_7_dec`: no question about
+  a slash before a count) but for the label, lower-cased as typed
   (`İNVOİCE 12` stored `i̇nvoi̇ce 12`, with combining dots).
 
 Not copied: a6946cf9's reader (3 to 4 Dec: one character or more, `ORDER-1234` stored `order -1234`), whose
@@ -108,7 +109,7 @@ def _enough(number: str) -> bool:
 def read_lower_label(summary: str) -> str | None:
     """None where it asked, and logged nothing: no stored customer is its reading then."""
     try:
-        return read_customer(summary, str.lower)
+        return read_customer(summary, as_of_7_dec=True)
     except Asked:
         return None
 

@@ -1,5 +1,8 @@
 """Where a labelled customer reference ends, and when a label names no customer, as
-services/resolutions/reference_ends.py reads them at 0059."""
+services/resolutions/reference_ends.py reads them at 0059 with the questions the review of 0059 added (a count after a
+slash or three digits after a dash are asked about, `order 1234/5 items missing`; a year and its serial, `2024/123`,
+and a range of hours with a slash, `24/48 hours`, read as before): the migration keeps a fix today's reader asks
+about. With `as_of_7_dec`, as the reader of 7 Dec read them (`read_lower_label`), before those questions."""
 
 import re
 
@@ -9,10 +12,12 @@ LETTERS = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u0386\u0388-\u03ff\u040
 """The letters a reference is read with: Latin with its accents (`É-12`), Greek and Cyrillic (`А1234`), the
 alphabets whose words a space ends. Not those of scripts written without spaces: `order 1234已退款` is order 1234."""
 _DASHES = "\\-\u2010\u2011\u2012\u2013\u2014\u2212"
-_RANGE = re.compile(rf"(\d{{1,2}})(?:[{_DASHES}]|\s+(?:to|or)\s+)(\d{{1,2}})(?![\d{_DASHES}])", re.IGNORECASE)
-"""`3-4`, `3–4`, `3 to 4`, `2 or 3`: a range, which a span of time after it makes no reference (`3-4 days late`), when
-it goes up (`_goes_up`). A dash with spaces around it is the sentence's pause: `ticket 45 - 2 days no reply` is
-ticket 45."""
+_RANGE = re.compile(rf"(\d{{1,2}})(?:[{_DASHES}/]|\s+(?:to|or)\s+)(\d{{1,2}})(?![\d{_DASHES}/])", re.IGNORECASE)
+"""`3-4`, `3–4`, `24/48`, `3 to 4`, `2 or 3`: a range, which a span of time after it makes no reference (`3-4 days
+late`, `24/48 hours late`), when it goes up (`_goes_up`). A dash with spaces around it is the sentence's pause: `ticket
+45 - 2 days no reply` is ticket 45. A date goes on (`12/05/2024`)."""
+_DASHED_RANGE = re.compile(rf"(\d{{1,2}})(?:[{_DASHES}]|\s+(?:to|or)\s+)(\d{{1,2}})(?![\d{_DASHES}])", re.IGNORECASE)
+"""`_RANGE` on 7 Dec: without a slash."""
 _CLOCK_SHAPE = re.compile(r"\d{1,2}:[0-5]\d(?!\d)")
 _CLOCK = re.compile(r"(?:[01]?\d|2[0-3]):[0-5]\d(?!\d)")
 """A time of day, `19:30`, `8:15`, `00:00`: after a label it is when something happened (`booking 19:30 cold
@@ -30,17 +35,23 @@ digits after a longer one are not (`1234,150 minutes`: order 1234, not customer 
 _DASHED_COUNT = re.compile(r"(\d+)[-\u2010\u2012\u2013\u2212](\d{1,2})")
 """`5521-3`, `45-2`: a hyphen or an en dash before a reference's last one or two digits, which may count something
 (`order 5521-3 boxes missing`, `ticket 45-2 days no reply`) or be its own part (`order 5521-3 arrived`): the form keys
-it `55213` either way. Unless the digits go up as a range does (`order 2-3 days late`: `_goes_up`)."""
+it `55213` either way. Unless the digits go up as a range does (`order 2-3 days late`: `_goes_up`). On 7 Dec."""
+_JOINED_COUNT = re.compile(r"(\d+)([-\u2010\u2012\u2013\u2212/])(\d{1,3})")
+"""`5521-3`, `45-2`, `1234/5`: a hyphen, an en dash or a slash before a reference's last one to three digits, which may
+count something (`order 5521-3 boxes missing`, `order 1234/5 items missing`) or be its own part (`order 1234/5
+arrived`): the form keys it `55213` or `12345` either way."""
+_YEAR = re.compile(r"(?:19|20)\d\d")
+"""`2024` in `invoice 2024/123`: a year, which a reference's serial follows."""
 _ENDING = " \t\n.,;!?()[]{}<>\"'“”‘’«»„‚+&"
 """What may follow a reference's last digit and end it: a space, a mark of the sentence, a bracket or a quote. Any
 other sign before a digit (`12〿34`, `12|34`, `45:12`) leaves the one-liner unsure where the reference ends."""
 
 
-def names_no_customer(number_and_after: str) -> bool:
+def names_no_customer(number_and_after: str, *, as_of_7_dec: bool = False) -> bool:
     """A label's one or two digits before a span of time (`order 3 days late`, `order 3-4 days late`, `order 3 to 4
     days late`), or a time of day (`booking 19:30 cold food`, `order 10:30 am`). What cannot be a time of day (`order
     45:12 late`) is asked about by `reference_before` instead, unless a word of the clock follows (`45:12 hours`)."""
-    ranged = _RANGE.match(number_and_after)
+    ranged = (_DASHED_RANGE if as_of_7_dec else _RANGE).match(number_and_after)
     if ranged and _goes_up(ranged[1], ranged[2]) and spans_time(ranged[2], number_and_after[ranged.end() :]):
         return True
     if _CLOCK.match(number_and_after):
@@ -51,14 +62,15 @@ def names_no_customer(number_and_after: str) -> bool:
     return spans_time(lead, number_and_after[len(lead) :])
 
 
-def reference_before(number: str, after: str, *, written: str) -> str:
+def reference_before(number: str, after: str, *, written: str, as_of_7_dec: bool = False) -> str:
     """The reference read, without a last part after a comma, a point or an em dash that counts something or spans
     time (`order 1234,5 items`, `order 1234,150 minutes`: order 1234, not 12345); a number written with thousands
     stays whole (`order 1,234 items`). A comma before another number followed by a word (`order 1234,5 late`), or a
     sign before a digit (`order 12〿34`, `order 45:12 late`), is asked about, not a time of day typed onto it (`#12:30
-    delivery`), nor a count after a dash (`order 5521-3 boxes missing`: `_refuse_dashed_count`). `written` is what
-    comes before it (`order `, `#`)."""
-    _refuse_dashed_count(number, after, written=written)
+    delivery`), nor a count after a dash or a slash (`order 5521-3 boxes missing`, `order 1234/5 items missing`:
+    `_refuse_joined_count`; on 7 Dec after a dash only, `_refuse_dashed_count`). `written` is what comes before it
+    (`order `, `#`)."""
+    (_refuse_dashed_count if as_of_7_dec else _refuse_joined_count)(number, after, written=written)
     part = _LAST_PART.search(number)
     if part and not _THOUSANDS.fullmatch(number) and after[:1].isspace():
         short = number[: part.start()]
@@ -82,6 +94,35 @@ def _refuse_dashed_count(number: str, after: str, *, written: str) -> None:
         return
     if counts(dashed[2], after) or spans_time(dashed[2], after):
         _ask(dashed[1], number, apart=f"{written}{dashed[1]}, {dashed[2]} …", mark="dash")
+
+
+def _refuse_joined_count(number: str, after: str, *, written: str) -> None:
+    """A hyphen or a slash may join a reference's parts as well as end it before a count: asked about, unless it reads
+    whole (`_reads_whole`)."""
+    joined = _JOINED_COUNT.fullmatch(number)
+    if not joined or not after[:1].isspace() or _reads_whole(*joined.groups()):
+        return
+    first, mark, last = joined.groups()
+    if counts(last, after) or spans_time(last, after):
+        _ask(first, number, apart=f"{written}{first}, {last} …", mark="slash" if mark == "/" else "dash")
+
+
+def _reads_whole(first: str, mark: str, last: str) -> bool:
+    """Three digits after fewer than four (`123-456`, `12/150`), a year and a serial after a slash or three digits
+    after a dash (`2024/123`, `2024-123`), a day and a month after a slash (`12/5`, `5/31`), a range going up after a
+    dash (`2-3`)."""
+    if len(last) == 3 and len(first) < 4:
+        return True
+    if _YEAR.fullmatch(first) and (mark == "/" or len(last) == 3):
+        return True
+    return _like_a_date(first, last) if mark == "/" else _goes_up(first, last)
+
+
+def _like_a_date(first: str, last: str) -> bool:
+    if len(first) > 2 or len(last) > 2:
+        return False
+    day, month = int(first), int(last)
+    return (1 <= day <= 31 and 1 <= month <= 12) or (1 <= day <= 12 and 1 <= month <= 31)
 
 
 def _goes_up(first: str, last: str) -> bool:

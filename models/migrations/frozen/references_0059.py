@@ -1,9 +1,10 @@
 """The customer reference a one-line `/resolve` names by a label (`order 1234`) or a bare `#4471`, as
-services/resolutions/named_references.py reads it at 0059, from what happened as stored (`read_customer`)."""
+services/resolutions/named_references.py reads it at 0059, from what happened as stored (`read_customer`), with the
+questions added by 0059's review (models/migrations/frozen/reference_ends_0059.py); or, `as_of_7_dec`, as the reader of
+7 Dec read it."""
 
 import re
 import unicodedata
-from collections.abc import Callable
 
 from models.migrations.frozen.customer_keys_0059 import as_key_reads, usable_reference, without_ignorable
 from models.migrations.frozen.reference_ends_0059 import LETTERS, names_no_customer, reference_before
@@ -34,7 +35,7 @@ _HASH_REF = re.compile(rf"(?<![\w<&])#({_BODY})")
 """`#4471` when nothing is labelled; at least three letters, digits or hyphens, so `#1 priority` is no customer."""
 
 
-def named_reference(text: str, label_as_stored: Callable[[str], str] | None = None) -> str | None:
+def named_reference(text: str, *, as_of_7_dec: bool = False) -> str | None:
     """The first labelled reference (`order 42`), else a bare `#4471`; digits and signs typed full-width
     (`order １２３４`, `＃４４７１`), or digits of another script (`order ١٢٣٤`), are read as their plain
     forms (`as_read`). A mark between its parts is kept when a digit follows it: `order 1,234`, `order 12/34` and `order
@@ -45,17 +46,19 @@ def named_reference(text: str, label_as_stored: Callable[[str], str] | None = No
     food`). Marked (`order #2`, `order no. 2`, `order: 2`), the number is the label's. Where a mark after its digits
     leaves the end in doubt, `reference_before` reads it or asks (`order 1234,5 items` is order 1234; `order 45:12
     late` is asked about).
-    The characters nobody sees are expected gone (`without_ignorable`)."""
+    The characters nobody sees are expected gone (`without_ignorable`). `as_of_7_dec`: as the reader of 7 Dec, with
+    its label lower-cased as typed (`İNVOİCE 12` was `i̇nvoi̇ce 12`)."""
     text = as_read(text)
     named = _NAMED_REF.search(text)
     if named is None:
-        return _hash_reference(text)
-    if text[named.end(1) : named.start(2)].isspace() and names_no_customer(text[named.start(2) :]):
+        return _hash_reference(text, as_of_7_dec=as_of_7_dec)
+    spaced = text[named.end(1) : named.start(2)].isspace()
+    if spaced and names_no_customer(text[named.start(2) :], as_of_7_dec=as_of_7_dec):
         return None
     label, after = named.group(1), text[named.end() :]
-    number = reference_before(named.group(2), after, written=f"{label} ")
+    number = reference_before(named.group(2), after, written=f"{label} ", as_of_7_dec=as_of_7_dec)
     refuse_spaced_reference(number, after)
-    return f"{(label_as_stored or _plain_label)(label)} {number}"
+    return f"{label.lower() if as_of_7_dec else _plain_label(label)} {number}"
 
 
 _TURKISH_I = str.maketrans({"\u0130": "i", "\u0131": "i"})
@@ -98,13 +101,13 @@ _DATE = re.compile(
 """`14 May`, `20 Dec`, `3 January`: a day and a month, the sentence's date, never a reference's next part."""
 
 
-def _hash_reference(text: str) -> str | None:
+def _hash_reference(text: str, *, as_of_7_dec: bool) -> str | None:
     """A bare `#4471`; followed by a spaced group (`#1234 56`, the form's `123456`), it is asked about, as is a short
     one of two digits or more followed by one (`#12 34`, the form's `1234`); a date after a short one is the sentence's
     (`attempt #2 12 Jan`, `#12 14 May`)."""
     for bare in _HASH_REF.finditer(text):
         after = text[bare.end() :]
-        number = reference_before(bare.group(1), after, written="#")
+        number = reference_before(bare.group(1), after, written="#", as_of_7_dec=as_of_7_dec)
         if _enough(number):
             refuse_spaced_reference(number, after)
             return f"#{number}"
@@ -129,9 +132,9 @@ _SLACK_MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^<>]*)?>|<#[CG][A-Z0-9]+(?:\|
 """A person or a channel picked from Slack's list (services/text.py's `SLACK_MENTION`)."""
 
 
-def read_customer(summary: str, label_as_stored: Callable[[str], str] | None = None) -> str | None:
+def read_customer(summary: str, *, as_of_7_dec: bool = False) -> str | None:
     """The reference a one-liner whose `ref:`, outcome and amount were read out of it names, as stored: a person or a
     channel named is a word no reader takes, and the characters shown as nothing are dropped first
     (services/resolutions/typed.py's `to_request`, then `usable_reference`). Raises `Asked` where it would ask."""
     typed = _SLACK_MENTION.sub(f" {WORD_APART} ", without_ignorable(summary))
-    return usable_reference(named_reference(typed, label_as_stored))
+    return usable_reference(named_reference(typed, as_of_7_dec=as_of_7_dec))
