@@ -38,7 +38,7 @@ from handlers.blocks.request_refusals import (
 from handlers.home_readers import DM_WITHHELD_UNKNOWN
 from handlers.messages_tab import NOT_SENT, TAB_OFF
 from models import Employee, Nomination, Resolution, Workspace
-from services import directory
+from services import directory, unknown_ids
 from services.digest import unreachable
 from services.outbox import Claimed, SendOutcome
 from services.outbox_keys import HANDOVER_SUMMARY, REQUEST_UNREACHED, SUMMARY_TOLD_NOTES, reachable_recipients
@@ -72,19 +72,22 @@ class Request:
     what: str
 
 
-def notices(session: Session, sends: list[tuple[Claimed, SendOutcome]], now: datetime) -> list[Told]:
-    """The DMs owed for each decision request among `sends` that Slack refused because of its reader."""
+def notices(
+    session: Session, sends: list[tuple[Claimed, SendOutcome]], now: datetime, *, in_reply: bool = False
+) -> list[Told]:
+    """The DMs owed for each decision request among `sends` that Slack refused because of its reader; `in_reply`: what
+    a command's reply says instead, which is read at once (a DM is read only once the Messages tab is on)."""
     return [
         told
         for delivery, outcome in sends
         if outcome.error in UNREACHABLE
-        for told in _owed(session, delivery, str(outcome.error), now)
+        for told in _owed(session, delivery, str(outcome.error), now, in_reply)
     ]
 
 
-def _owed(session: Session, delivery: Claimed, error: str, now: datetime) -> list[Told]:
+def _owed(session: Session, delivery: Claimed, error: str, now: datetime, in_reply: bool) -> list[Told]:
     if error == DM_WITHHELD_UNKNOWN:  # HR hear of the id itself, once a week (handlers/unknown_ids.py)
-        return _for_request(session, delivery, error)
+        return _for_request(session, delivery, error, in_reply=in_reply)
     return (
         _for_summary(session, delivery, error)
         or _for_digest(session, delivery, error, now)
@@ -128,18 +131,18 @@ def _for_summary(session: Session, delivery: Claimed, error: str) -> list[Told]:
     ]
 
 
-def _for_request(session: Session, delivery: Claimed, error: str) -> list[Told]:
+def _for_request(session: Session, delivery: Claimed, error: str, *, in_reply: bool = False) -> list[Told]:
     request = _request(session, delivery.idempotency_key)
     if request is None:
         return []
     workspace = session.get_one(Workspace, delivery.workspace_id)
     decider = str(delivery.payload.get("channel") or "")
-    others = [other for other in _also_asked(session, delivery.idempotency_key) if other != decider]
+    others = _others(session, workspace, delivery.idempotency_key, decider)
     key = f"{REQUEST_UNREACHED}{request.item}:{decider}:"
     hr = approvals.hr_people(session, workspace.id)
     requester = request.requester.slack_id
     if error == DM_WITHHELD_UNKNOWN:  # HR hear of the id in their weekly DM; the requester, HR or not, of the request
-        return [Told(workspace, key + requester, _unknown(session, workspace, request, decider, others))]
+        return [Told(workspace, key + requester, _unknown(session, workspace, request, decider, others, in_reply))]
     told = [
         Told(
             workspace,
@@ -155,12 +158,24 @@ def _for_request(session: Session, delivery: Claimed, error: str) -> list[Told]:
 
 
 def _unknown(
-    session: Session, workspace: Workspace, request: Request, decider: str, others: list[str]
+    session: Session, workspace: Workspace, request: Request, decider: str, others: list[str], in_reply: bool
 ) -> dict[str, Any]:
-    """What the requester hears of a decider whose org-file id Slack has nobody of: named as the file has them."""
+    """What the requester hears of a decider whose org-file id Slack has nobody of: named as the file has them. With
+    the Messages tab off none of HR's DMs can be sent (handlers/unknown_ids.py): only a command's reply, read at once,
+    says so; a DM is read once the tab is on again, when HR are told."""
     name = directory.names_of(session, workspace, [decider]).get(decider, "whoever decides it")
-    hr_told = workspace.dms_off_since is None  # else none of HR's DMs could be sent (handlers/unknown_ids.py)
+    hr_told = not in_reply or workspace.dms_off_since is None
     return unknown_decider_dm(request.requester.slack_id, request.what, name, others, hr_told=hr_told)
+
+
+def _others(session: Session, workspace: Workspace, key: str, decider: str) -> list[str]:
+    """Who else can decide it: those it went to at once, but for `decider` and any whose id Slack has nobody of (their
+    DM withheld too, if not yet recorded so)."""
+    others = [other for other in _also_asked(session, key) if other != decider]
+    if not others:
+        return []
+    marked = unknown_ids.marked_among(session, [workspace.id]).get(workspace.id, {})
+    return [other for other in others if other not in marked]
 
 
 def _also_asked(session: Session, key: str) -> list[str]:

@@ -6,16 +6,16 @@ send proves nothing), the id is marked (services/unknown_ids.py), and until the 
 to it (one queued meanwhile is dropped unsent with the same outcome: handlers/home_again.py) and the DMs to it are
 given up unsent (`withhold_dms`, here and in a listener's own sends: Slack would refuse each). Each such outcome
 tells every HR person and admin of the workspace, in one DM listing every id marked there (whose, as written, since
-when), under a key naming the workspace, the person told, the weeks since the oldest mark and the ids listed: once a
-week while Latitude still has something for one of them, never once a drain nor once an id; again within the week
-only if the list changed. A person Slack only deactivated is a departure (handlers/departures.py), not a mistyped
+when), under a key naming the workspace, the person told, the calendar week and the day: once a week while Latitude
+still has something for one of them, never once a drain nor once an id, whatever org imports clear and make the marks
+again meanwhile; again within the week only when an id they were not told of that week is found, at most once a day
+(never for a mark lifted). A person Slack only deactivated is a departure (handlers/departures.py), not a mistyped
 id: nobody is told here. A Home to a marked id that Slack accepts (one asked for when the person opened it), or the
 person opening their Home, lifts the mark (`found_again`, `opened`): DMs to a marked id are withheld, so none reaches
 Slack to show it. The marks are read once a batch (`marked_in`), for the workspaces with a DM or Home
 in it.
 """
 
-import hashlib
 import logging
 from datetime import datetime
 
@@ -69,7 +69,8 @@ def notices(session: Session, sends: list[tuple[Claimed, SendOutcome]], now: dat
 def _told_in(
     session: Session, workspace: Workspace, confirmed: set[str], withheld: set[str], now: datetime
 ) -> list[Told]:
-    """One DM to each HR person and admin (not marked themselves) listing every id marked in the workspace."""
+    """One DM to each HR person and admin (not marked themselves) listing every id marked in the workspace, unless
+    every one was listed to them this week already."""
     marked = unknown_ids.remember_unknown(session, workspace, confirmed, now=now)
     if workspace.dms_off_since is not None:  # no DM could reach HR: the Messages tab's own warning says why
         return []
@@ -77,17 +78,21 @@ def _told_in(
         return []
     names = directory.names_of(session, workspace, sorted(marked))
     unknown = [UnknownId(names[one], one, (now - at).days // 7) for one, at in marked.items() if one in names]
-    hr = [person for person in approvals.hr_people(session, workspace.id) if person.slack_id not in marked]
-    return [_notice(workspace, told, unknown) for told in hr] if unknown else []
+    listed = {u.slack_id for u in unknown}
+    told = []
+    for person in approvals.hr_people(session, workspace.id):
+        week = f"{SLACK_ID_UNKNOWN_TOLD}{workspace.slack_team_id}:{person.slack_id}:{now:%G-W%V}:"
+        if person.slack_id not in marked and not listed <= unknown_ids.listed_under(session, week):
+            told.append(_notice(workspace, f"{week}{now:%Y-%m-%d}", person, unknown))
+    return told
 
 
-def _notice(workspace: Workspace, told: Employee, unknown: list[UnknownId]) -> Told:
-    """Keyed on the weeks since the oldest mark listed, and the ids listed: once a week whatever day the week starts
-    on, and once more within it only if the list changed (an id found wrong since, or one lifted)."""
-    listed = hashlib.sha256(" ".join(sorted(u.slack_id for u in unknown)).encode()).hexdigest()[:16]
-    weeks = max(u.weeks for u in unknown)
-    key = f"{SLACK_ID_UNKNOWN_TOLD}{workspace.slack_team_id}:{told.slack_id}:week{weeks}:{listed}"
-    return Told(workspace, key, unknown_ids_notice(told.slack_id, unknown))
+def _notice(workspace: Workspace, key: str, person: Employee, unknown: list[UnknownId]) -> Told:
+    """Keyed on the calendar week and the day: once a day at most. The ids listed are kept with it, unsent, for a
+    later one that week to list only if another id is found (`unknown_ids.LISTED`)."""
+    payload = unknown_ids_notice(person.slack_id, unknown)
+    payload[unknown_ids.LISTED] = sorted(u.slack_id for u in unknown)
+    return Told(workspace, key, payload)
 
 
 def marked_in(session: Session, claimed: list[Claimed]) -> Marked:
@@ -136,18 +141,21 @@ def withhold_in(
 
 def found_again(session: Session, sends: list[tuple[Claimed, SendOutcome]], marked: Marked, now: datetime) -> None:
     """Lift the marks of the ids `marked` that Slack accepted a Home or a DM to among `sends` (each answered by Slack,
-    none taken as done unsent): it knows them."""
+    none taken as done unsent): it knows them, and the DMs withheld from them meanwhile go out now."""
     found: dict[int, set[str]] = {}
     for delivery, outcome in sends:
         reader = _reader(delivery)
         if outcome.ok and not outcome.error and reader in marked.get(delivery.workspace_id, {}):
             found.setdefault(delivery.workspace_id, set()).add(reader)
     for workspace_id, slack_ids in sorted(found.items()):
-        unknown_ids.found_again(session, session.get_one(Workspace, workspace_id), slack_ids, now=now)
+        workspace = session.get_one(Workspace, workspace_id)
+        unknown_ids.found_again(session, workspace, slack_ids, now=now)
+        again = unknown_ids.send_again(session, workspace, slack_ids, given_up_as=DM_WITHHELD_UNKNOWN, now=now)
         log.info(
-            "workspace #%s: Slack took a Home or DM to %d id(s) marked as nobody's: unmarked",
+            "workspace #%s: Slack took a Home or DM to %d id(s) marked as nobody's: unmarked, %d withheld DMs due",
             workspace_id,
             len(slack_ids),
+            again,
         )
 
 
@@ -159,6 +167,12 @@ def _reader(delivery: Claimed) -> str | None:
 
 def opened(session: Session, workspace: Workspace, person: Employee, now: datetime) -> None:
     """Someone opened their Home: Slack knows their id, and a mark on it is lifted. Asked only when the opening is
-    noted (services/home_tab.opening_due, once in 10 minutes a person), not at every opening."""
+    noted (services/home_tab.opening_due, once in 10 minutes a person), not at every opening. The DMs withheld from
+    them meanwhile go out now: a request waiting on them among them."""
     if home_tab.opening_due(person, now) and unknown_ids.lift(session, workspace, person.slack_id, now=now):
-        log.info("workspace #%s: someone opened their Home, their id marked as nobody's: unmarked", workspace.id)
+        again = unknown_ids.send_again(session, workspace, {person.slack_id}, given_up_as=DM_WITHHELD_UNKNOWN, now=now)
+        log.info(
+            "workspace #%s: someone opened their Home, their id marked as nobody's: unmarked, %d withheld DMs due",
+            workspace.id,
+            again,
+        )

@@ -13,14 +13,17 @@ from datetime import datetime
 from sqlalchemy import Select, bindparam, exists, select
 from sqlalchemy.orm import Session, aliased
 
-from models import AuditEvent, Workspace
+from models import AuditEvent, Delivery, Workspace
 from services import audit
+from services.outbox_keys import OUR_OWN, UNDER_PREFIX, prefix_bounds
 from services.unlisted import ORG_IMPORT
 
 MARKED = "org.slack_id_unknown"
 """Audited when Slack confirms it has nobody of an org-file Slack id in the workspace (subject: the id)."""
 FOUND = "org.slack_id_found"
 """Audited when Slack accepts a Home or DM to an id marked so: the mark was wrong, and is lifted (subject: the id)."""
+LISTED = f"{OUR_OWN}ids_listed"
+"""On HR's DM of the ids Slack has nobody of: the ids it lists, kept unsent."""
 Marked = dict[int, dict[str, datetime]]
 """By workspace: the ids marked, each with when."""
 
@@ -73,7 +76,8 @@ def remember_unknown(
 
 
 def found_again(session: Session, workspace: Workspace, slack_ids: set[str], *, now: datetime) -> None:
-    """Slack accepted a delivery to these marked ids: it knows them, and their marks are lifted."""
+    """Slack accepted a delivery to these marked ids: it knows them, and their marks are lifted (the DMs withheld
+    meanwhile are the caller's to send again: `send_again`)."""
     for slack_id in sorted(slack_ids):
         audit.record(session, workspace=workspace, actor="slack", action=FOUND, subject=slack_id, now=now)
 
@@ -84,3 +88,21 @@ def lift(session: Session, workspace: Workspace, slack_id: str, *, now: datetime
         return False
     found_again(session, workspace, {slack_id}, now=now)
     return True
+
+
+def listed_under(session: Session, key_prefix: str) -> set[str]:
+    """The ids listed by the DMs to HR under `key_prefix` (one person's, one week's)."""
+    found = session.scalars(select(Delivery.payload).where(*UNDER_PREFIX), prefix_bounds(key_prefix))
+    return {str(slack_id) for payload in found for slack_id in payload.get(LISTED) or []}
+
+
+def send_again(session: Session, workspace: Workspace, slack_ids: set[str], *, given_up_as: str, now: datetime) -> int:
+    """Make due now the DMs to these ids given up unsent as `given_up_as` while they were marked: their marks were
+    lifted, Slack knows them. How many (a request waiting on one of them among them)."""
+    failed = select(Delivery).where(
+        Delivery.workspace_id == workspace.id, Delivery.status == "failed", Delivery.last_error == given_up_as
+    )
+    again = [row for row in session.scalars(failed) if row.payload.get("channel") in slack_ids]
+    for row in again:
+        row.status, row.attempts, row.last_error, row.next_attempt_at = "pending", 0, None, now
+    return len(again)

@@ -159,3 +159,81 @@ def test_with_the_messages_tab_off_the_reply_says_hr_could_not_be_told(bot: Runn
     assert "HR and admins could not be told" in said and "Messages tab is turned off" in said
     assert "have been told" not in said
     forgive_calls_to_the_typo(bot)
+
+
+def test_a_dm_held_while_the_messages_tab_was_off_says_hr_were_told(bot: RunningBot) -> None:
+    """The DM is read only once the tab is on again, when HR can be told: only the command's reply says they could
+    not be."""
+    manager_marked(bot)
+    bot.slack.state.app_home.messages_tab = False
+    with bot.sessions.begin() as session:
+        workspace = directory.find_workspace(session, "T0LATITUDE")
+        assert workspace is not None
+        messages_tab.mark_off(session, workspace_id=workspace.id, now=bot.clock.now())
+    bot.driver.command("U0AGENT1", "/resolve")  # the form: no reply to say it in
+    [opened] = bot.slack.calls("views.open")
+    fields = {"category": "refund", "amount": "$80", "customer_ref": "order 42", "summary": "parcel lost"}
+    assert bot.driver.submit("U0AGENT1", opened.args["view"], fields).status == 200
+    assert dms_telling(bot) == []
+
+    bot.slack.state.app_home.messages_tab = True
+    assert bot.driver.open_messages_tab("U0AGENT2").status == 200
+    bot.clock.advance(timedelta(hours=24, minutes=5))  # the reminder, withheld too, finds the notice unsent
+    follow_up_pending_requests(bot.runtime.deps, bot.runtime.app.client)
+    drain(bot)
+    drain(bot)
+
+    [said] = dms_telling(bot)
+    assert "HR and admins have been told" in said and "could not be told" not in said
+    forgive_calls_to_the_typo(bot)
+
+
+THREE_ADMINS = ORG.replace("U0HR,Hana Reyes,People,hr,U0ADMIN", "U0HR,Hana Reyes,People,hr,") + (
+    "U0TYPOA,Abe Admin,Operations,admin,,abe@example.com,Europe/London,\n"
+    "U0TYPOB,Bea Admin,Operations,admin,,bea@example.com,Europe/London,\n"
+)
+
+
+def test_the_reply_names_as_able_to_decide_nobody_slack_has_nobody_of(bot: RunningBot) -> None:
+    """Hana has no manager: her fix goes to every admin, two of whom the org file gives ids Slack has nobody of."""
+    load_org(bot.sessions, bot.clock.now(), THREE_ADMINS)
+    load_policy(bot.sessions, bot.clock.now())
+    queue_homes_again(bot, "U0TYPOA", "U0TYPOB")
+    drain(bot)
+
+    bot.driver.command("U0HR", "/resolve", OVER_THE_LIMIT)
+
+    said = [c.text for c in bot.slack.calls("response_url") if "cannot reach" in c.text]
+    assert len(said) == 2 and all("<@U0ADMIN> too, who can decide it" in one for one in said)
+    assert not any("U0TYPO" in one for one in said), "nobody unreachable named, nor their id shown"
+    assert bot.slack.calls("chat.postMessage", channel="U0ADMIN")
+    bot.slack.violations.clear()  # the Homes published to the mistyped ids, refused
+
+
+def test_a_reply_the_response_url_refuses_is_sent_as_a_dm(bot: RunningBot) -> None:
+    manager_marked(bot)
+    bot.slack.fail("response_url", status=500, times=1)
+
+    bot.driver.command("U0AGENT1", "/resolve", OVER_THE_LIMIT)
+
+    assert replies_telling(bot) == []
+    [said] = dms_telling(bot)
+    assert "request to approve fix #1 waits on Maya Manager" in said and "HR and admins have been told" in said
+    forgive_calls_to_the_typo(bot)
+
+
+def test_a_request_withheld_goes_to_its_manager_once_slack_shows_it_knows_their_id(bot: RunningBot) -> None:
+    """The id was right after all: Maya opens her Home, the mark is lifted, and the request withheld reaches her."""
+    manager_marked(bot)
+    bot.driver.command("U0AGENT1", "/resolve", OVER_THE_LIMIT)
+    assert len(replies_telling(bot)) == 1
+    forgive_calls_to_the_typo(bot)
+
+    bot.slack.add_user(TYPO, "Maya Manager")
+    bot.clock.advance(timedelta(hours=1))
+    bot.driver.open_home(TYPO)
+    drain(bot)
+
+    [asked] = [c.text for c in bot.slack.messages_to(TYPO)]
+    assert "refund of $80" in asked
+    assert len(replies_telling(bot)) == 1 and dms_telling(bot) == []

@@ -1,6 +1,6 @@
 """An org-file Slack id marked as Slack's nobody only on `users.info`'s word, and never for long once Slack shows it
 knows them: a real person is not marked from Slack's own `user_not_found` to a send, a mark Slack contradicts (it
-takes their Home) is lifted, and a mark neither spends the Messages tab's try nor tells HR twice in a week."""
+takes their Home) is lifted, and a mark neither spends the Messages tab's try nor tells HR twice in a calendar week."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -140,7 +140,8 @@ def test_a_home_slack_takes_lifts_a_wrong_mark_and_their_dms_go_again(bot: Runni
     queue_dm(bot, "dm-after-found", "U0AGENT2")
     drain(bot)
     assert last_error(bot, "dm-after-found") is None
-    assert [c.text for c in bot.slack.messages_to("U0AGENT2")] == ["hello dm-after-found"]
+    assert [c.text for c in bot.slack.messages_to("U0AGENT2")] == ["hello dm-while-marked", "hello dm-after-found"]
+    assert last_error(bot, "dm-while-marked") is None, "the DM withheld while marked went once the mark was lifted"
 
 
 def test_a_dm_to_an_unknown_id_never_spends_the_messages_tab_try(bot: RunningBot) -> None:
@@ -163,18 +164,25 @@ def test_a_dm_to_an_unknown_id_never_spends_the_messages_tab_try(bot: RunningBot
         assert session.scalars(select(Workspace.dms_off_since)).one() is None
 
 
-def test_hr_are_told_once_across_the_turn_of_the_week(bot: RunningBot) -> None:
+def test_hr_are_told_once_each_calendar_week(bot: RunningBot) -> None:
+    """The week is the calendar's (ISO, Monday first), as for every weekly notice: a DM late on Sunday is followed by
+    the new week's on Monday, and by none more that week."""
     bot.clock.set(SUNDAY_NIGHT)
     load_org_with_a_typo(bot)
     load_policy(bot.sessions, bot.clock.now())
     home_sent_again(bot)
+    assert [len(notices) for notices in told(bot).values()] == [1, 1]
     bot.clock.advance(timedelta(minutes=20))  # Monday
     home_sent_again(bot)
-    assert [len(notices) for notices in told(bot).values()] == [1, 1]
-
-    bot.clock.advance(timedelta(days=7))
-    home_sent_again(bot)
     assert [len(notices) for notices in told(bot).values()] == [2, 2]
+
+    for _ in range(6):  # the rest of that week
+        bot.clock.advance(timedelta(days=1))
+        home_sent_again(bot)
+    assert [len(notices) for notices in told(bot).values()] == [2, 2]
+    bot.clock.advance(timedelta(days=1))
+    home_sent_again(bot)
+    assert [len(notices) for notices in told(bot).values()] == [3, 3]
     forgive_homes_to_nobody(bot)
 
 

@@ -1,24 +1,41 @@
 """HR's weekly word of the org-file Slack ids Slack has nobody of: one DM per HR person and admin a week, listing
 every such id of the workspace (whose, as written, since when), not one DM per id."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from handlers.jobs.drain_outbox import drain_outbox
+from services import directory, unknown_ids
 from tests.conftest import FIXTURES, RunningBot
 from tests.e2e.test_home_again_sending import queue_homes_again
 from tests.e2e.test_unknown_ids import HR, forgive_homes_to_nobody, remembered
 from tests.helpers import load_org, load_policy
 
 TYPOS = {"U0TYPO1": "Tia Typo", "U0TYPO2": "Tom Typo", "U0TYPO3": "Tess Typo"}
-ORG_WITH_TYPOS = (FIXTURES / "org.csv").read_text() + "".join(
-    f"{slack_id},{name},Support East,frontline,U0MGR1,,,\n" for slack_id, name in TYPOS.items()
-)
+MORE_TYPOS = {f"U0TYPO{n}": f"Typo Number {n}" for n in range(4, 8)}
+MONDAY_MORNING = datetime(2026, 3, 9, 9, 0, tzinfo=UTC)
+
+
+def org_with(typos: dict[str, str]) -> str:
+    return (FIXTURES / "org.csv").read_text() + "".join(
+        f"{slack_id},{name},Support East,frontline,U0MGR1,,,\n" for slack_id, name in typos.items()
+    )
+
+
+ORG_WITH_TYPOS = org_with(TYPOS)
 
 
 def homes_sent_again(bot: RunningBot) -> None:
     """Something changed on their Homes: each is queued to publish again, and the background sender drains."""
     queue_homes_again(bot, *TYPOS)
     drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+
+
+def marked_now(bot: RunningBot) -> list[str]:
+    """The ids marked as Slack's nobody now: since the last import, and not lifted."""
+    with bot.sessions() as session:
+        workspace = directory.find_workspace(session, "T0LATITUDE")
+        assert workspace is not None
+        return sorted(unknown_ids.marked_among(session, [workspace.id]).get(workspace.id, {}))
 
 
 def told(bot: RunningBot, person: str) -> list[str]:
@@ -50,4 +67,52 @@ def test_hr_hear_of_every_id_slack_has_nobody_of_in_one_dm_a_week(bot: RunningBo
     for person in HR:
         _, again = told(bot, person)
         assert all(f"{name}: `{slack_id}`, found 1 week ago" in again for slack_id, name in TYPOS.items())
+    forgive_homes_to_nobody(bot)
+
+
+def test_a_nightly_import_that_keeps_the_ids_wrong_tells_hr_once_each_week(bot: RunningBot) -> None:
+    """Each import clears the marks, and the next morning's Homes make them again: HR still hear once a week."""
+    bot.clock.set(MONDAY_MORNING)
+    load_policy(bot.sessions, bot.clock.now())
+    for _ in range(28):
+        load_org(bot.sessions, bot.clock.now(), ORG_WITH_TYPOS)  # the nightly import, the same file
+        bot.clock.advance(timedelta(hours=7))
+        homes_sent_again(bot)
+        assert marked_now(bot) == sorted(TYPOS)
+        bot.clock.advance(timedelta(hours=17))
+
+    assert [len(told(bot, person)) for person in HR] == [4, 4]
+    forgive_homes_to_nobody(bot)
+
+
+def test_ids_found_one_by_one_tell_hr_once_a_day_and_a_lift_tells_nobody(bot: RunningBot) -> None:
+    everyone = {**TYPOS, **MORE_TYPOS}
+    bot.clock.set(MONDAY_MORNING)
+    load_org(bot.sessions, bot.clock.now(), org_with(everyone))
+    load_policy(bot.sessions, bot.clock.now())
+
+    for slack_id in sorted(everyone)[:6]:  # found as each Home is touched, a minute apart
+        queue_homes_again(bot, slack_id)
+        drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+        bot.clock.advance(timedelta(minutes=1))
+    assert [len(told(bot, person)) for person in HR] == [1, 1]
+
+    bot.clock.advance(timedelta(days=1))
+    queue_homes_again(bot, *sorted(everyone))  # one more found the next day
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+    for person in HR:
+        _, again = told(bot, person)
+        assert all(f"`{slack_id}`" in again for slack_id in everyone), "the whole list"
+    bot.clock.advance(timedelta(hours=2))
+    queue_homes_again(bot, *sorted(everyone))
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+    assert [len(told(bot, person)) for person in HR] == [2, 2]
+
+    bot.slack.add_user("U0TYPO1", "Tia Typo")  # the id was right: they open their Home, and the mark is lifted
+    bot.driver.open_home("U0TYPO1")
+    bot.clock.advance(timedelta(days=1))
+    queue_homes_again(bot, *sorted(everyone))
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+    assert marked_now(bot) == sorted(everyone)[1:]
+    assert [len(told(bot, person)) for person in HR] == [2, 2], "a lift tells nobody"
     forgive_homes_to_nobody(bot)
