@@ -18,7 +18,7 @@ from handlers.delivery_refusals import TOKEN_REFUSED, TRANSIENT_ERRORS
 from handlers.deps import Deps
 from handlers.slack_answers import retry_after_seconds, slack_says
 from models import Workspace
-from services import outbox
+from services import outbox, outbox_series
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,7 @@ def update_each(
     messages: list[tuple[str, str]],
     *,
     channel_use: ChannelUse = "messages",
+    queued_dropped: bool = False,
     **content: Any,
 ) -> None:
     """Show the same content in every copy of a message (every decider's request, every HR person's grant, a
@@ -44,7 +45,9 @@ def update_each(
     is queued in the outbox, which updates it once Slack is back, or with a token that works, or drops it once the
     uninstall is heard (an update is harmless to repeat). The person who acted is not told
     of an error: what they did is done. `channel_use`: what these messages are where they sit in a channel, as HR is
-    told when Slack will not change one there."""
+    told when Slack will not change one there. `queued_dropped`: the caller dropped the updates still queued of these
+    copies in the transaction of the change (`drop_queued_updates`), so nothing is written here unless a copy could not
+    be changed now or its channel is closed to changes."""
     copies = list(dict.fromkeys((channel, ts) for channel, ts in messages if channel and ts))
     closed: list[channel_refusals.Refusal] = []
     later = {
@@ -52,7 +55,7 @@ def update_each(
         for channel, ts in copies
         if (wait := _update_one(client, channel, ts, content, closed, (workspace_id, channel_use))) is not None
     }
-    if copies:
+    if copies and (later or closed or not queued_dropped):
         with deps.sessions.begin() as session:
             queue_updates(session, workspace_id, copies, later, content, now=deps.now(), channel_use=channel_use)
             notices = channel_refusals.hold(
@@ -111,7 +114,7 @@ def drop_queued_updates(
     """Never send the updates of these messages still queued, taking turns with any other change of them (two at once
     never number an update alike); the key prefix of each message's updates."""
     prefixes = [f"update:{channel}:{ts}:" for channel, ts in copies]
-    outbox.take_turns_under(session, workspace_id=workspace_id, key_prefixes=prefixes)
+    outbox_series.take_turns_under(session, workspace_id=workspace_id, key_prefixes=prefixes)
     for prefix in prefixes:
         outbox.give_up_pending(session, key_prefix=prefix, reason=reason)
     return prefixes
@@ -133,7 +136,7 @@ def queue_updates(
     prefixes = drop_queued_updates(session, workspace_id, copies, reason="updated since")
     for (channel, ts), prefix in zip(copies, prefixes, strict=True):
         if (channel, ts) in later:
-            key = f"{prefix}{outbox.count_under(session, key_prefix=prefix) + 1}"
+            key = f"{prefix}{outbox_series.count_under(session, key_prefix=prefix) + 1}"
             payload = {"channel": channel, "ts": ts, **content, channel_refusals.USE_NOTE: channel_use}
             outbox.enqueue(
                 session,
