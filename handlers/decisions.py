@@ -20,10 +20,10 @@ from handlers.digest_redraws import queue_digest_redraws, send_held
 from handlers.errors import DECIDED, reported
 from handlers.form_seals import opened, sealed
 from handlers.home import in_a_view, republish_home, tell_clicker
-from handlers.message_updates import drop_queued_updates, update_each
+from handlers.message_updates import UPDATED_SINCE, drop_queued_updates, update_each, updates_prefix
 from handlers.people import action_caller
 from models import Resolution
-from services import settling
+from services import outbox_series, settling
 from services.errors import AlreadyDone, DomainError, NotAllowed
 from services.outbox import Claimed
 from services.resolutions import decisions
@@ -210,7 +210,10 @@ class Announcement:
         text = blocks.decided_text(resolution)
         shown = {"text": text, "blocks": decided}
         key, reason = f"resolution:{resolution.id}", f"request {resolution.status}"
-        settled = settling.settle(session, key=key, reason=reason, shown=shown, now=now, decided=True)
+        replaced = _take_turns_replacing(session, resolution.workspace_id, message)
+        settled = settling.settle(
+            session, key=key, reason=reason, shown=shown, now=now, decided=True, replaced=replaced
+        )
         summaries = handover_summary.told_in(settled)
         handover_summary.queue_summary_updates(
             session, workspace_id=resolution.workspace_id, item_key=key, now=now, summaries=summaries
@@ -227,9 +230,20 @@ class Announcement:
         claimed = queue(session, workspace_id=resolution.workspace_id, messages=[outcome], now=now)
         home_again.queue_homes_after_decision(session, resolution=resolution, now=now)
         digests = queue_digest_redraws(session, [resolution], now=now, clicked=clicked)
-        copies = [copy for copy in dict.fromkeys([message, *settled.copies]) if all(copy)]
-        drop_queued_updates(session, resolution.workspace_id, copies, reason="updated since")
+        others = [copy for copy in dict.fromkeys(settled.copies) if all(copy) and copy != message]
+        drop_queued_updates(session, resolution.workspace_id, others, reason=UPDATED_SINCE)
+        copies = [message, *others] if all(message) else others
         return cls(text, decided, claimed, copies, resolution.workspace_id, digests)
+
+
+def _take_turns_replacing(session: Session, workspace_id: int, message: tuple[str, str]) -> tuple[str, str] | None:
+    """The updates still queued of the request message clicked, given up as the decision settles the request (one
+    statement), after taking turns with any other change of that message (`drop_queued_updates`)."""
+    if not all(message):
+        return None
+    prefix = updates_prefix(*message)
+    outbox_series.take_turns_under(session, workspace_id=workspace_id, key_prefixes=[prefix])
+    return prefix, UPDATED_SINCE
 
 
 def announce_decision(deps: Deps, client: WebClient, announcement: Announcement) -> None:

@@ -23,6 +23,8 @@ from services import outbox, outbox_series
 log = logging.getLogger(__name__)
 
 GONE = ("message_not_found", "cant_update_message")
+UPDATED_SINCE = "updated since"
+"""Why an update still queued of a message was given up: a newer one was made, or queued in its place."""
 CHANNEL_CLOSED = ("channel_not_found", "is_inactive", "not_in_channel", "is_archived")
 """chat.update in a channel the app can no longer see (it was removed from a private one, or the channel deleted),
 or an archived one (https://api.slack.com/methods/chat.update#errors): the message stays as it was."""
@@ -108,12 +110,17 @@ def _update_refused(channel: str, error: SlackApiError) -> float | None:
     return None
 
 
+def updates_prefix(channel: str, ts: str) -> str:
+    """The key prefix of the updates queued of one message."""
+    return f"update:{channel}:{ts}:"
+
+
 def drop_queued_updates(
     session: Session, workspace_id: int, copies: list[tuple[str, str]], *, reason: str
 ) -> list[str]:
     """Never send the updates of these messages still queued, taking turns with any other change of them (two at once
     never number an update alike); the key prefix of each message's updates."""
-    prefixes = [f"update:{channel}:{ts}:" for channel, ts in copies]
+    prefixes = [updates_prefix(channel, ts) for channel, ts in copies]
     outbox_series.take_turns_under(session, workspace_id=workspace_id, key_prefixes=prefixes)
     for prefix in prefixes:
         outbox.give_up_pending(session, key_prefix=prefix, reason=reason)
@@ -133,7 +140,7 @@ def queue_updates(
     """Queue the updates Slack could not make now; an update of the same copy still queued from before is dropped
     either way, so that it never replaces this newer content once Slack is back. Two changes of a copy at once
     take turns here: the later one numbers its update after the first's and drops it."""
-    prefixes = drop_queued_updates(session, workspace_id, copies, reason="updated since")
+    prefixes = drop_queued_updates(session, workspace_id, copies, reason=UPDATED_SINCE)
     for (channel, ts), prefix in zip(copies, prefixes, strict=True):
         if (channel, ts) in later:
             key = f"{prefix}{outbox_series.count_under(session, key_prefix=prefix) + 1}"

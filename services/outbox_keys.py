@@ -18,7 +18,7 @@ from services.rows import insert_of
 PAST_EVERY_CHARACTER = "\U0010ffff"
 
 
-def _between(
+def between(
     prefix: str | BindParameter[str], past_prefix: str | BindParameter[str], pattern: str | BindParameter[str]
 ) -> tuple[ColumnElement[bool], ...]:
     """The keys from `prefix` up to `past_prefix` that match `pattern` (see `prefix_bounds`)."""
@@ -26,7 +26,7 @@ def _between(
     return key >= prefix, key < past_prefix, key.like(pattern, escape="/")
 
 
-UNDER_PREFIX = _between(bindparam("prefix"), bindparam("past_prefix"), bindparam("pattern"))
+UNDER_PREFIX = between(bindparam("prefix"), bindparam("past_prefix"), bindparam("pattern"))
 
 
 HOME = "home:"
@@ -147,7 +147,7 @@ def _waiting_under(prefixes: int) -> Select[str]:
     """`waiting_untaken`'s statement for so many prefixes, built once for each count (a decision looks up one or two
     people's Homes: building a statement costs more than running it)."""
     under_any = [
-        and_(*_between(bindparam(f"prefix_{n}"), bindparam(f"past_prefix_{n}"), bindparam(f"pattern_{n}")))
+        and_(*between(bindparam(f"prefix_{n}"), bindparam(f"past_prefix_{n}"), bindparam(f"pattern_{n}")))
         for n in range(prefixes)
     ]
     return (
