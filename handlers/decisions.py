@@ -20,10 +20,10 @@ from handlers.digest_redraws import queue_digest_redraws, send_held
 from handlers.errors import DECIDED, reported
 from handlers.form_seals import opened, sealed
 from handlers.home import in_a_view, republish_home, tell_clicker
-from handlers.message_updates import update_each
+from handlers.message_updates import UPDATED_SINCE, drop_queued_updates, update_each, updates_prefix
 from handlers.people import action_caller
 from models import Resolution
-from services import settling
+from services import outbox_series, settling
 from services.errors import AlreadyDone, DomainError, NotAllowed
 from services.outbox import Claimed
 from services.resolutions import decisions
@@ -44,12 +44,13 @@ def approve_clicked(
                 session, resolution_id=resolution_id, decider=caller.employee, approve=True, reason=None, now=deps.now()
             )
             clicked = decided_views.digest_message(body)
-            announcement = Announcement.of(session, resolution, now=deps.now(), clicked=clicked)
+            message = _request_message(body)
+            announcement = Announcement.of(session, resolution, now=deps.now(), clicked=clicked, message=message)
     except DomainError as error:
         _tell_refused(context, client, body, respond, error)
         return
     with reported(body, respond, client, done=DECIDED, context=context):
-        announce_decision(deps, client, announcement, _request_message(body))
+        announce_decision(deps, client, announcement)
         refresh_where_clicked(context, client, body, respond, announcement)
 
 
@@ -110,13 +111,15 @@ def submit_decline_reason(
                 reason=form.reason,
                 now=deps.now(),
             )
-            announcement = Announcement.of(session, resolution, now=deps.now(), clicked=form.digest)
+            announcement = Announcement.of(
+                session, resolution, now=deps.now(), clicked=form.digest, message=(form.channel, form.ts)
+            )
     except DomainError as error:
         ack(**field_errors(blocks.REASON, str(error)))
         return
     ack()
     with reported(body, client=client, done=DECIDED, context=context):
-        announce_decision(deps, client, announcement, (form.channel, form.ts))
+        announce_decision(deps, client, announcement)
         if form.in_home:
             republish_home(context, client, body)
         elif form.response_url:
@@ -177,6 +180,8 @@ class Announcement:
     decided: list[Block]
     outcome: list[Claimed]
     requests: list[tuple[str, str]]
+    """Every copy of the request to show the decision in: the one clicked, every request, reminder and escalation sent;
+    their updates still queued from before were dropped in the decision's transaction."""
     workspace_id: int
     digests: list[Claimed]
     """The redraws of the weekly digests that offered the request elsewhere (each drawn as it is sent)."""
@@ -188,17 +193,27 @@ class Announcement:
 
     @classmethod
     def of(
-        cls, session: Session, resolution: Resolution, *, now: datetime, clicked: tuple[str, str] = ("", "")
+        cls,
+        session: Session,
+        resolution: Resolution,
+        *,
+        now: datetime,
+        clicked: tuple[str, str] = ("", ""),
+        message: tuple[str, str] = ("", ""),
     ) -> "Announcement":
         """Queue the employee's DM in the decision's own transaction, so the decision never goes untold; the
         request's reminders, escalations and hand-overs not sent yet never will be (their buttons are moot), and one
         already on its way shows the decision once it lands. The weekly digests offering it are redrawn, but the one
-        `clicked` in (its click redraws it)."""
+        `clicked` in (its click redraws it). The updates still queued of the request `message` clicked and of every
+        copy sent are dropped here, so that none replaces the decision once it is shown."""
         decided = blocks.decided(resolution)
         text = blocks.decided_text(resolution)
         shown = {"text": text, "blocks": decided}
         key, reason = f"resolution:{resolution.id}", f"request {resolution.status}"
-        settled = settling.settle(session, key=key, reason=reason, shown=shown, now=now, decided=True)
+        replaced = _take_turns_replacing(session, resolution.workspace_id, message)
+        settled = settling.settle(
+            session, key=key, reason=reason, shown=shown, now=now, decided=True, replaced=replaced
+        )
         summaries = handover_summary.told_in(settled)
         handover_summary.queue_summary_updates(
             session, workspace_id=resolution.workspace_id, item_key=key, now=now, summaries=summaries
@@ -215,19 +230,32 @@ class Announcement:
         claimed = queue(session, workspace_id=resolution.workspace_id, messages=[outcome], now=now)
         home_again.queue_homes_after_decision(session, resolution=resolution, now=now)
         digests = queue_digest_redraws(session, [resolution], now=now, clicked=clicked)
-        return cls(text, decided, claimed, settled.copies, resolution.workspace_id, digests)
+        others = [copy for copy in dict.fromkeys(settled.copies) if all(copy) and copy != message]
+        drop_queued_updates(session, resolution.workspace_id, others, reason=UPDATED_SINCE)
+        copies = [message, *others] if all(message) else others
+        return cls(text, decided, claimed, copies, resolution.workspace_id, digests)
 
 
-def announce_decision(deps: Deps, client: WebClient, announcement: Announcement, message: tuple[str, str]) -> None:
+def _take_turns_replacing(session: Session, workspace_id: int, message: tuple[str, str]) -> tuple[str, str] | None:
+    """The updates still queued of the request message clicked, given up as the decision settles the request (one
+    statement), after taking turns with any other change of that message (`drop_queued_updates`)."""
+    if not all(message):
+        return None
+    prefix = updates_prefix(*message)
+    outbox_series.take_turns_under(session, workspace_id=workspace_id, key_prefixes=[prefix])
+    return prefix, UPDATED_SINCE
+
+
+def announce_decision(deps: Deps, client: WebClient, announcement: Announcement) -> None:
     """Replace the buttons with the outcome (in every request, reminder and escalation sent), tell the employee."""
     send_now(deps, client, announcement.outcome)
     send_held(deps, client, announcement.digests)
-    shown = [message, *announcement.requests]
     update_each(
         deps,
         client,
         announcement.workspace_id,
-        shown,
+        announcement.requests,
+        queued_dropped=True,
         text=announcement.text,
         blocks=announcement.decided,
     )

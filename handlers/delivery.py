@@ -49,7 +49,8 @@ class Outgoing:
 
 
 def queue(session: Session, *, workspace_id: int, messages: list[Outgoing], now: datetime) -> list[Claimed]:
-    """Write the messages in the caller's transaction, held for `send_now` (a key already queued is skipped).
+    """Write the messages in the caller's transaction (one INSERT), held for `send_now` (a key already queued is
+    skipped).
 
     While Slack migrates the workspace into a Grid org it asks apps not to call its API: the messages are queued
     for the scheduled drain instead, which sends them once the migration is done."""
@@ -60,13 +61,8 @@ def queue(session: Session, *, workspace_id: int, messages: list[Outgoing], now:
                 session, workspace=workspace, key=message.key, method=message.method, payload=message.payload, now=now
             )
         return []
-    held = [
-        outbox.enqueue_held(
-            session, workspace_id=workspace_id, key=message.key, method=message.method, payload=message.payload, now=now
-        )
-        for message in messages
-    ]
-    return [claimed for claimed in held if claimed is not None]
+    held = [(message.key, message.method, message.payload) for message in messages]
+    return outbox.enqueue_all_held(session, workspace_id=workspace_id, messages=held, now=now)
 
 
 def send_now(

@@ -20,7 +20,7 @@ from handlers.message_updates import queue_updates
 from handlers.reward_messages import request_key
 from handlers.suggestion_shown import latest_handover
 from models import Employee, Nomination, Resolution, Suggestion, Workspace
-from services import follow_ups, outbox, settling
+from services import follow_ups, outbox, outbox_series, settling
 from services.handover import Handover
 from services.money import format_money
 from services.org_import import ImportReport
@@ -81,7 +81,7 @@ def queue_handover_messages(
             session, workspace_id=workspace.id, item_key=item_key, now=now, summaries=told_in
         )
         # Numbered: a request handed back and forth is announced each time, not only the first.
-        number = outbox.count_under(session, key_prefix=f"{prefix}handover:") + 1
+        number = outbox_series.count_under(session, key_prefix=f"{prefix}handover:") + 1
         for channel, ts in _reachable(session, item_key, settled.copies, gone):
             payload = {"channel": channel, "ts": ts, **shown}
             key = f"{prefix}moved:{number}:{ts}"
@@ -235,7 +235,7 @@ def _suggestion_handover_number(session: Session, suggestion_id: int) -> int:
     numbers) never reuses a number, whose message would be dropped as already queued."""
     return 1 + max(
         latest_handover(session, suggestion_id),
-        outbox.highest_number_under(session, key_prefix=suggestion_told.moves_key_prefix(suggestion_id)),
+        outbox_series.highest_number_under(session, key_prefix=suggestion_told.moves_key_prefix(suggestion_id)),
     )
 
 

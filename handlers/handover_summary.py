@@ -15,7 +15,7 @@ from handlers.blocks.kit import name_of, text_block
 from handlers.blocks.resolutions_waiting import HOME_WAITING
 from handlers.message_updates import queue_updates
 from models import Employee, Nomination, Resolution, Workspace
-from services import follow_ups, handover_summaries, outbox, settled_updates
+from services import follow_ups, handover_summaries, outbox, outbox_series, settled_updates
 from services.handover import Handover
 from services.handover_summaries import SummaryLeft
 from services.outbox_keys import HANDOVER_SUMMARY, IN_SUMMARY, OUR_OWN, SUMMARY_TOLD_NOTES
@@ -73,7 +73,7 @@ def summary_keys(session: Session, *, handovers: list[Handover], people: Summari
         if in_summary(handover, people) and person.id not in keys:
             # Dated: a count alone would come back down once old summaries are forgotten, and meet a kept one's key.
             prefix = f"{KEY_PREFIX}{person.slack_id}:{now.isoformat()}:"
-            keys[person.id] = f"{prefix}{outbox.count_under(session, key_prefix=prefix) + 1}"
+            keys[person.id] = f"{prefix}{outbox_series.count_under(session, key_prefix=prefix) + 1}"
     return keys
 
 
@@ -118,7 +118,7 @@ def queue_summary_updates(
         prefix = f"{item_key}:handover:"
         summaries = handover_summaries.unsent_notes(session, key_prefix=prefix, reason=IN_SUMMARY, note=SUMMARY_NOTE)
     if summaries:  # all at once, in one order: two decisions sharing two summaries must not wait on each other
-        outbox.take_turns_under(session, workspace_id=workspace_id, key_prefixes=summaries)
+        outbox_series.take_turns_under(session, workspace_id=workspace_id, key_prefixes=summaries)
     for key in summaries:
         summary = handover_summaries.payload_of(session, key=key) or {}
         told = {

@@ -23,7 +23,7 @@ from handlers.deps import Deps
 from handlers.home import RENDER_WHEN_SENT, build_home
 from handlers.home_readers import WITHHELD_UNKNOWN
 from models import Employee, Resolution, Workspace
-from services import directory, outbox
+from services import directory, outbox, outbox_keys
 from services.errors import DomainError
 from services.handover import Handover
 from services.outbox import Claimed, SendOutcome
@@ -69,10 +69,13 @@ def queue_homes_after_decision(session: Session, *, resolution: Resolution, now:
 
 
 def queue_homes_of(session: Session, *, workspace: Workspace, people: Iterable[Employee | None], now: datetime) -> None:
-    """One Home to publish again for each active one of `people` who has none waiting to be sent (one INSERT each);
-    none while the workspace's Home tab is known to be off."""
+    """One Home to publish again for each active one of `people` who has none waiting to be sent (one INSERT each; for
+    one person, as a decision has, the look for one waiting is in the INSERT); none while the workspace's Home tab is
+    known to be off."""
     active = {person.id: person for person in people if person is not None and person.active}
     if not active or workspace.homes_off_since is not None:  # Slack would refuse it (handlers/home_refusals.py)
+        return
+    if len(active) == 1 and _queued_unless_waiting(session, workspace, *active.values(), now=now):
         return
     prefix = home_again_key_prefix(workspace.slack_team_id)
     mine = [home_again_key_prefix(workspace.slack_team_id, person.slack_id) for person in active.values()]
@@ -86,6 +89,20 @@ def queue_homes_of(session: Session, *, workspace: Workspace, people: Iterable[E
         while not outbox.enqueue(session, workspace=workspace, key=key, method=PUBLISH, payload=payload, now=now):
             number += 1
             key = f"{prefix}{person.slack_id}:{now.isoformat()}:{number}"
+
+
+def _queued_unless_waiting(session: Session, workspace: Workspace, person: Employee, *, now: datetime) -> bool:
+    """One person's Home queued in one statement unless one waits (a decision's, mostly): False when none was queued,
+    one waiting or its key taken already (one of the same instant, which `queue_homes_of` numbers past)."""
+    return outbox_keys.enqueue_unless_waiting(
+        session,
+        workspace_id=workspace.id,
+        key=f"{home_again_key_prefix(workspace.slack_team_id)}{person.slack_id}:{now.isoformat()}",
+        key_prefix=home_again_key_prefix(workspace.slack_team_id, person.slack_id),
+        method=PUBLISH,
+        payload={"user_id": person.slack_id, RENDER_WHEN_SENT: True},
+        now=now,
+    )
 
 
 def rendered(deps: Deps, delivery: Claimed, marked: Marked) -> Claimed | SendOutcome:

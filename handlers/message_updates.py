@@ -18,11 +18,13 @@ from handlers.delivery_refusals import TOKEN_REFUSED, TRANSIENT_ERRORS
 from handlers.deps import Deps
 from handlers.slack_answers import retry_after_seconds, slack_says
 from models import Workspace
-from services import outbox
+from services import outbox, outbox_series
 
 log = logging.getLogger(__name__)
 
 GONE = ("message_not_found", "cant_update_message")
+UPDATED_SINCE = "updated since"
+"""Why an update still queued of a message was given up: a newer one was made, or queued in its place."""
 CHANNEL_CLOSED = ("channel_not_found", "is_inactive", "not_in_channel", "is_archived")
 """chat.update in a channel the app can no longer see (it was removed from a private one, or the channel deleted),
 or an archived one (https://api.slack.com/methods/chat.update#errors): the message stays as it was."""
@@ -35,6 +37,7 @@ def update_each(
     messages: list[tuple[str, str]],
     *,
     channel_use: ChannelUse = "messages",
+    queued_dropped: bool = False,
     **content: Any,
 ) -> None:
     """Show the same content in every copy of a message (every decider's request, every HR person's grant, a
@@ -44,7 +47,9 @@ def update_each(
     is queued in the outbox, which updates it once Slack is back, or with a token that works, or drops it once the
     uninstall is heard (an update is harmless to repeat). The person who acted is not told
     of an error: what they did is done. `channel_use`: what these messages are where they sit in a channel, as HR is
-    told when Slack will not change one there."""
+    told when Slack will not change one there. `queued_dropped`: the caller dropped the updates still queued of these
+    copies in the transaction of the change (`drop_queued_updates`), so nothing is written here unless a copy could not
+    be changed now or its channel is closed to changes."""
     copies = list(dict.fromkeys((channel, ts) for channel, ts in messages if channel and ts))
     closed: list[channel_refusals.Refusal] = []
     later = {
@@ -52,7 +57,7 @@ def update_each(
         for channel, ts in copies
         if (wait := _update_one(client, channel, ts, content, closed, (workspace_id, channel_use))) is not None
     }
-    if copies:
+    if copies and (later or closed or not queued_dropped):
         with deps.sessions.begin() as session:
             queue_updates(session, workspace_id, copies, later, content, now=deps.now(), channel_use=channel_use)
             notices = channel_refusals.hold(
@@ -105,13 +110,18 @@ def _update_refused(channel: str, error: SlackApiError) -> float | None:
     return None
 
 
+def updates_prefix(channel: str, ts: str) -> str:
+    """The key prefix of the updates queued of one message."""
+    return f"update:{channel}:{ts}:"
+
+
 def drop_queued_updates(
     session: Session, workspace_id: int, copies: list[tuple[str, str]], *, reason: str
 ) -> list[str]:
     """Never send the updates of these messages still queued, taking turns with any other change of them (two at once
     never number an update alike); the key prefix of each message's updates."""
-    prefixes = [f"update:{channel}:{ts}:" for channel, ts in copies]
-    outbox.take_turns_under(session, workspace_id=workspace_id, key_prefixes=prefixes)
+    prefixes = [updates_prefix(channel, ts) for channel, ts in copies]
+    outbox_series.take_turns_under(session, workspace_id=workspace_id, key_prefixes=prefixes)
     for prefix in prefixes:
         outbox.give_up_pending(session, key_prefix=prefix, reason=reason)
     return prefixes
@@ -130,10 +140,10 @@ def queue_updates(
     """Queue the updates Slack could not make now; an update of the same copy still queued from before is dropped
     either way, so that it never replaces this newer content once Slack is back. Two changes of a copy at once
     take turns here: the later one numbers its update after the first's and drops it."""
-    prefixes = drop_queued_updates(session, workspace_id, copies, reason="updated since")
+    prefixes = drop_queued_updates(session, workspace_id, copies, reason=UPDATED_SINCE)
     for (channel, ts), prefix in zip(copies, prefixes, strict=True):
         if (channel, ts) in later:
-            key = f"{prefix}{outbox.count_under(session, key_prefix=prefix) + 1}"
+            key = f"{prefix}{outbox_series.count_under(session, key_prefix=prefix) + 1}"
             payload = {"channel": channel, "ts": ts, **content, channel_refusals.USE_NOTE: channel_use}
             outbox.enqueue(
                 session,

@@ -20,7 +20,7 @@ from handlers.deps import deps_of
 from handlers.errors import reported
 from handlers.people import action_caller, command_caller
 from handlers.suggestion_shown import answer_copies_prefix, latest_handover
-from services import outbox
+from services import outbox_series
 from services.directory import Identity
 from services.errors import DomainError
 from services.suggestions import lifecycle
@@ -71,7 +71,7 @@ def send_copy(
             )
             copies = answer_copies_prefix(suggestion.id, latest_handover(session, suggestion.id))
             key = f"{copies}{identity.employee.slack_id}"
-            sent_before = outbox.count_under(session, key_prefix=key) > 0
+            sent_before = outbox_series.count_under(session, key_prefix=key) > 0
             copy = Outgoing(
                 key=key,
                 method="chat.postMessage",

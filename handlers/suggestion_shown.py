@@ -12,7 +12,7 @@ from handlers.blocks.kit import Block
 from handlers.deps import Deps
 from handlers.message_updates import update_each
 from models import Suggestion
-from services import outbox
+from services import outbox, outbox_series
 
 ROUNDS_TO_CATCH_UP = 3
 """Updates one change makes at most: each one more needs another change of the suggestion committed in between."""
@@ -56,7 +56,7 @@ def current_owners_cards(session: Session, suggestion_id: int) -> list[tuple[str
 def latest_handover(session: Session, suggestion_id: int) -> int:
     """The number of the latest hand-over that sent its owner a card, 0 if none: the highest used, not how many, as
     a hand-over while the idea is held back numbers its author's word alone (handlers/handover.py)."""
-    return outbox.highest_number_under(session, key_prefix=f"suggestion:{suggestion_id}:owner:handover:")
+    return outbox_series.highest_number_under(session, key_prefix=f"suggestion:{suggestion_id}:owner:handover:")
 
 
 def answer_copies_prefix(suggestion_id: int, handed: int) -> str:

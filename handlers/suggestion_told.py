@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from handlers.blocks import suggestions as blocks
 from handlers.delivery import Outgoing
 from models import Employee, Suggestion, Workspace
-from services import messages_tab, outbox, superseded
+from services import messages_tab, outbox, outbox_series, superseded
 from services.outbox import Claimed, SendOutcome
 from services.outbox_keys import OUR_OWN
 from services.random_wait import relay_delay
@@ -58,7 +58,7 @@ def status_news(
     }
     if suggestion.anonymous and status == "done":  # every anonymous author's, "you said, we did" theirs or not
         payload[UNLESS_TOLD_BY] = f"{we_did_key(suggestion.id)}:"
-    news = Outgoing(f"{prefix}{outbox.count_under(session, key_prefix=prefix) + 1}:{status}", POST, payload)
+    news = Outgoing(f"{prefix}{outbox_series.count_under(session, key_prefix=prefix) + 1}:{status}", POST, payload)
     if not suggestion.anonymous:
         return [news]
     waiting = superseded.give_up_waiting(session, key_prefix=prefix)

@@ -1,6 +1,5 @@
 """The outbox: messages are written once under an idempotency key, then sent and retried. Callers commit."""
 
-import zlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -11,7 +10,7 @@ from sqlalchemy.orm import Session
 from models import Delivery, Workspace
 from services import settled_updates, unordered_ids
 from services.outbox_keys import HOME_AGAIN, NOT_ASKER_TOLD, UNDER_PREFIX, forgotten, prefix_bounds
-from services.rows import insert_new, take_turns
+from services.rows import insert_new_rows
 
 MAX_ATTEMPTS = 8
 BASE_BACKOFF = timedelta(seconds=30)
@@ -53,26 +52,43 @@ def enqueue_held(
 
     It is held for one lease: if the process dies before sending, the scheduled drain sends it later.
     """
-    held_until = now + LEASE
-    delivery_id = _insert(session, workspace_id, key, method, payload, now, due=held_until)
-    return None if delivery_id is None else Claimed(delivery_id, workspace_id, key, method, payload, held_until)
+    held = enqueue_all_held(session, workspace_id=workspace_id, messages=[(key, method, payload)], now=now)
+    return held[0] if held else None
+
+
+def enqueue_all_held(
+    session: Session, *, workspace_id: int, messages: list[tuple[str, str, dict[str, Any]]], now: datetime
+) -> "list[Claimed]":
+    """`enqueue_held` of each (key, method, payload) in one INSERT; a key queued before (or twice here) is skipped."""
+    due = now + LEASE
+    rows = {key: _row(workspace_id, key, method, payload, now, due) for key, method, payload in messages}
+    ids = _inserted(session, list(rows.values()))
+    return [Claimed(ids[k], workspace_id, k, row["method"], row["payload"], due) for k, row in rows.items() if k in ids]
 
 
 def _insert(
-    session: Session,
-    workspace_id: int,
-    key: str,
-    method: str,
-    payload: dict[str, Any],
-    now: datetime,
-    *,
-    due: datetime,
+    session: Session, workspace_id: int, key: str, method: str, payload: dict[str, Any], now: datetime, *, due: datetime
 ) -> int | None:
-    """The new delivery's id, or None when one with this key exists (a concurrent insert included).
+    """The new delivery's id, or None when one with this key exists (a concurrent insert included)."""
+    return _inserted(session, [_row(workspace_id, key, method, payload, now, due)]).get(key)
 
-    One statement: INSERT ... ON CONFLICT DO NOTHING RETURNING id.
-    """
-    row = {
+
+def _inserted(session: Session, rows: list[dict[str, Any]]) -> dict[str, int]:
+    """The id of each new delivery by its key, a key there already missing: INSERT ... ON CONFLICT DO NOTHING RETURNING,
+    one statement; one by one where a key is forgotten later (its id must leave no gap: outbox_keys.FORGOTTEN)."""
+    if not any(forgotten(row["idempotency_key"]) for row in rows):
+        return insert_new_rows(session.connection(), Delivery, Delivery.idempotency_key, Delivery.id, rows)
+    found = {
+        row["idempotency_key"]: unordered_ids.insert_new(session, Delivery, row, key=Delivery.idempotency_key)
+        for row in rows
+    }
+    return {key: int(found_id) for key, found_id in found.items() if found_id is not None}
+
+
+def _row(
+    workspace_id: int, key: str, method: str, payload: dict[str, Any], now: datetime, due: datetime
+) -> dict[str, Any]:
+    return {
         "workspace_id": workspace_id,
         "idempotency_key": key,
         "method": method,
@@ -82,10 +98,6 @@ def _insert(
         "next_attempt_at": due,
         "created_at": now,
     }
-    if forgotten(key):  # deleted later: its id must leave no gap (outbox_keys.FORGOTTEN)
-        return unordered_ids.insert_new(session, Delivery, row, key=Delivery.idempotency_key)
-    inserted = insert_new(session.connection(), Delivery, Delivery.id, row)
-    return None if inserted is None else int(inserted)
 
 
 @dataclass(frozen=True)
@@ -244,7 +256,6 @@ _GIVE_UP = (
     .execution_options(synchronize_session=False)
 )
 _GIVE_UP_UNDER_PREFIX = _GIVE_UP.where(*UNDER_PREFIX)
-_COUNT_UNDER_PREFIX = select(func.count()).select_from(Delivery).where(*UNDER_PREFIX)
 
 
 _FORGET_UNDER_PREFIX = delete(Delivery).where(*UNDER_PREFIX).execution_options(synchronize_session=False)
@@ -263,35 +274,6 @@ def give_up_pending(session: Session, *, key_prefix: str, reason: str) -> int:
     """
     result = session.execute(_GIVE_UP_UNDER_PREFIX, {**prefix_bounds(key_prefix), "reason": reason})
     return int(result.rowcount)  # type: ignore[attr-defined]
-
-
-MESSAGE_LOCKS = -3
-"""The lock space of messages queued in series in `rows.take_turns` (people use -1, policy changes -2)."""
-
-
-def take_turns_under(session: Session, *, workspace_id: int, key_prefixes: list[str], wait: bool = True) -> bool:
-    """Until the caller commits, another transaction queuing under any of these prefixes waits: what it then gives
-    up and counts (`count_under`) includes this one's, so two changes at once never number a message alike.
-
-    Keyed by a 32-bit hash of workspace and prefix: a rare collision only makes two series take turns. `wait`: as in
-    `rows.take_turns` (False: says whether it got every turn, waiting for none)."""
-    digests = [zlib.crc32(f"{workspace_id}:{prefix}".encode()) for prefix in key_prefixes]
-    locks = [digest - 2**32 if digest >= 2**31 else digest for digest in digests]
-    return take_turns(session, MESSAGE_LOCKS, locks, wait=wait)
-
-
-def count_under(session: Session, *, key_prefix: str) -> int:
-    """How many messages were ever queued under keys starting with `key_prefix`: numbering each new one keeps
-    a repeated change (a request handed back, a status set again) from reusing the key of the first."""
-    return int(session.scalar(_COUNT_UNDER_PREFIX, prefix_bounds(key_prefix)) or 0)
-
-
-def highest_number_under(session: Session, *, key_prefix: str) -> int:
-    """The highest number N among the keys `key_prefix` + "N" or "N:...", 0 if none: the latest of a numbered series
-    whose numbers may skip (a number shared with another series that took it alone)."""
-    keys = session.scalars(select(Delivery.idempotency_key).where(*UNDER_PREFIX), prefix_bounds(key_prefix))
-    numbers = [key[len(key_prefix) :].split(":", 1)[0] for key in keys]
-    return max((int(number) for number in numbers if number.isdigit()), default=0)
 
 
 def given_up(session: Session, *, ids: list[int]) -> list[int]:

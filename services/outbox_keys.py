@@ -5,17 +5,20 @@ key's unique index serves the range (a LIKE alone reads every delivery ever made
 whatever the collation.
 """
 
+from datetime import datetime
 from functools import cache
+from typing import Any
 
-from sqlalchemy import BindParameter, ColumnElement, Select, and_, bindparam, or_, select
+from sqlalchemy import BindParameter, ColumnElement, Select, and_, bindparam, exists, or_, select
 from sqlalchemy.orm import Session
 
 from models import Delivery
+from services.rows import insert_of
 
 PAST_EVERY_CHARACTER = "\U0010ffff"
 
 
-def _between(
+def between(
     prefix: str | BindParameter[str], past_prefix: str | BindParameter[str], pattern: str | BindParameter[str]
 ) -> tuple[ColumnElement[bool], ...]:
     """The keys from `prefix` up to `past_prefix` that match `pattern` (see `prefix_bounds`)."""
@@ -23,7 +26,7 @@ def _between(
     return key >= prefix, key < past_prefix, key.like(pattern, escape="/")
 
 
-UNDER_PREFIX = _between(bindparam("prefix"), bindparam("past_prefix"), bindparam("pattern"))
+UNDER_PREFIX = between(bindparam("prefix"), bindparam("past_prefix"), bindparam("pattern"))
 
 
 HOME = "home:"
@@ -144,7 +147,7 @@ def _waiting_under(prefixes: int) -> Select[str]:
     """`waiting_untaken`'s statement for so many prefixes, built once for each count (a decision looks up one or two
     people's Homes: building a statement costs more than running it)."""
     under_any = [
-        and_(*_between(bindparam(f"prefix_{n}"), bindparam(f"past_prefix_{n}"), bindparam(f"pattern_{n}")))
+        and_(*between(bindparam(f"prefix_{n}"), bindparam(f"past_prefix_{n}"), bindparam(f"pattern_{n}")))
         for n in range(prefixes)
     ]
     return (
@@ -152,3 +155,45 @@ def _waiting_under(prefixes: int) -> Select[str]:
         .where(or_(*under_any), Delivery.status == "pending", Delivery.next_attempt_at == Delivery.created_at)
         .with_for_update(skip_locked=True)
     )
+
+
+def enqueue_unless_waiting(
+    session: Session,
+    *,
+    workspace_id: int,
+    key: str,
+    key_prefix: str,
+    method: str,
+    payload: dict[str, Any],
+    now: datetime,
+) -> bool:
+    """Add a delivery for the scheduled drain, due now, in one statement, unless a message waits untaken under
+    `key_prefix` (as `waiting_untaken` finds and locks it) or one with this key exists: True when it was added."""
+    statement = _enqueue_unless_waiting(session.get_bind().dialect.name)
+    row = {"workspace_id": workspace_id, "key": key, "method": method, "payload": payload, "now": now}
+    return session.connection().scalar(statement, {**row, **prefix_bounds(key_prefix)}) is not None
+
+
+@cache
+def _enqueue_unless_waiting(dialect: str) -> Any:
+    """INSERT ... SELECT the row WHERE NOT EXISTS a message waiting, ON CONFLICT DO NOTHING RETURNING id. PostgreSQL
+    locks the waiting one found (a CTE), so that no sender takes it before what the caller writes can be read; SQLite's
+    writers take turns anyway."""
+    waiting = select(Delivery.id).where(*UNDER_PREFIX, Delivery.status == "pending")
+    waiting = waiting.where(Delivery.next_attempt_at == Delivery.created_at)
+    if dialect == "postgresql":
+        waiting = select(waiting.with_for_update(skip_locked=True).cte("waiting").c.id)
+    now = bindparam("now", type_=Delivery.created_at.type)
+    values = select(
+        bindparam("workspace_id", type_=Delivery.workspace_id.type),
+        bindparam("key", type_=Delivery.idempotency_key.type),
+        bindparam("method", type_=Delivery.method.type),
+        bindparam("payload", type_=Delivery.payload.type),
+        bindparam("status", "pending", type_=Delivery.status.type),
+        bindparam("attempts", 0, type_=Delivery.attempts.type),
+        now,
+        now,
+    ).where(~exists(waiting))
+    columns = ["workspace_id", "idempotency_key", "method", "payload", "status", "attempts", "next_attempt_at"]
+    insert = insert_of(dialect, Delivery).from_select([*columns, "created_at"], values)
+    return insert.on_conflict_do_nothing().returning(Delivery.id)

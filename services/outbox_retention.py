@@ -51,7 +51,7 @@ from sqlalchemy import ColumnElement, Connection, Select, and_, bindparam, delet
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from models import BoundaryProposal, Delivery, Nomination, Resolution, RewardGrant
-from services import outbox, settled_updates
+from services import outbox_series, settled_updates
 from services.messages_tab import TAB_ON_AGAIN
 from services.outbox_keys import (
     DIGEST_REDRAW,
@@ -246,7 +246,7 @@ def _forget_copy_updates(session: Session, copy: str, before: datetime) -> int:
     rows = session.connection().execute(_UPDATE_ROWS, prefix_bounds(copy)).all()
     if not rows:
         return 0
-    if not outbox.take_turns_under(session, workspace_id=rows[0].workspace_id, key_prefixes=[copy], wait=False):
+    if not outbox_series.take_turns_under(session, workspace_id=rows[0].workspace_id, key_prefixes=[copy], wait=False):
         return 0  # being updated now: waiting, holding the page's other copies, could deadlock; next hour will do
     return _forget_all(
         session.connection(), session.connection().execute(_UPDATE_ROWS, prefix_bounds(copy)).all(), before

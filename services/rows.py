@@ -5,6 +5,7 @@ from functools import cache
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Integer, bindparam, func, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -28,6 +29,10 @@ _TRY_TAKE_TURNS = select(
     func.pg_try_advisory_xact_lock(bindparam("space", type_=Integer), bindparam("key", type_=Integer))
 )
 
+_KEY = func.unnest(bindparam("keys", type_=ARRAY(Integer))).column_valued("key")
+_TAKE_ALL_TURNS = select(func.count(func.pg_advisory_xact_lock(bindparam("space", type_=Integer), _KEY)))
+_TRY_TAKE_ALL_TURNS = select(func.bool_and(func.pg_try_advisory_xact_lock(bindparam("space", type_=Integer), _KEY)))
+
 
 def take_turns(session: Session, space: int, keys: Iterable[int], *, wait: bool = True) -> bool:
     """Until the caller commits, another transaction asking for the same (space, key) waits.
@@ -39,8 +44,12 @@ def take_turns(session: Session, space: int, keys: Iterable[int], *, wait: bool 
     """
     if not writers_overlap(session):
         return True
+    ordered = sorted(set(keys))
+    if len(ordered) > 1:  # one statement, taking them in the array's order
+        taken = session.scalar(_TAKE_ALL_TURNS if wait else _TRY_TAKE_ALL_TURNS, {"space": space, "keys": ordered})
+        return taken is not False
     statement = _TAKE_TURNS if wait else _TRY_TAKE_TURNS
-    return all([session.scalar(statement, {"space": space, "key": key}) is not False for key in sorted(set(keys))])
+    return all([session.scalar(statement, {"space": space, "key": key}) is not False for key in ordered])
 
 
 def get_or_create(session: Session, find: Callable[[], T | None], create: Callable[[], T]) -> tuple[T, bool]:
@@ -73,6 +82,25 @@ def insert_new(connection: Connection, model: type[Base], returning: Any, values
 @cache
 def _insert_new(dialect: str, model: Any, returning: Any) -> Any:
     return insert_of(dialect, model).on_conflict_do_nothing().returning(returning)
+
+
+def insert_new_rows(
+    connection: Connection, model: type[Base], key: Any, returning: Any, rows: list[dict[str, Any]]
+) -> dict[Any, Any]:
+    """`insert_new` of several rows in one statement (the database's many-rows INSERT): `returning`'s value of each new
+    row by its unique `key`; a row whose key was there is missing."""
+    if not rows:
+        return {}
+    if len(rows) == 1:
+        inserted = insert_new(connection, model, returning, rows[0])
+        return {} if inserted is None else {rows[0][key.key]: inserted}
+    statement = _insert_new_rows(connection.dialect.name, model, key, returning)
+    return {row[0]: row[1] for row in connection.execute(statement, rows)}
+
+
+@cache
+def _insert_new_rows(dialect: str, model: Any, key: Any, returning: Any) -> Any:
+    return insert_of(dialect, model).on_conflict_do_nothing().returning(key, returning)
 
 
 @cache

@@ -5,12 +5,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, or_, select, update
+from sqlalchemy import and_, bindparam, case, or_, select, update
 from sqlalchemy.orm import Session
 
 from models import Delivery
 from services import settled_updates
-from services.outbox_keys import ASKER_TOLD, NOT_ASKER_TOLD, UNDER_PREFIX, prefix_bounds
+from services.outbox_keys import ASKER_TOLD, NOT_ASKER_TOLD, UNDER_PREFIX, between, prefix_bounds
 
 _ITEMS_OWN = or_(Delivery.idempotency_key == bindparam("key"), and_(*UNDER_PREFIX, *NOT_ASKER_TOLD))
 """The messages under `key` and keys starting with `key:` (a request and its reminders, escalations and hand-overs),
@@ -30,6 +30,17 @@ _SETTLE_ASKER_TOLD_TOO = (
     .returning(Delivery.id, Delivery.workspace_id, Delivery.method, Delivery.idempotency_key)
 )
 """`_SETTLE` of a decision: its asker's DMs not sent yet are given up in the same statement (see `settle`)."""
+_REPLACED = and_(*between(bindparam("replaced"), bindparam("past_replaced"), bindparam("replaced_pattern")))
+_SETTLE_REPLACING = (
+    update(Delivery)
+    .where(
+        Delivery.status == "pending", or_(Delivery.idempotency_key == bindparam("key"), and_(*UNDER_PREFIX), _REPLACED)
+    )
+    .values(status="failed", last_error=case((_REPLACED, bindparam("replaced_reason")), else_=bindparam("reason")))
+    .execution_options(synchronize_session=False)
+    .returning(Delivery.id, Delivery.workspace_id, Delivery.method, Delivery.idempotency_key)
+)
+"""`_SETTLE_ASKER_TOLD_TOO`, and the messages under the `replaced` prefix given up for a reason of their own."""
 # Whether each was sent is checked here, not in SQL, where SQLite would rather use the status index (most deliveries
 # are sent).
 _MESSAGES = select(
@@ -49,7 +60,14 @@ class Settled:
 
 
 def settle(
-    session: Session, *, key: str, reason: str, shown: dict[str, Any], now: datetime, decided: bool = False
+    session: Session,
+    *,
+    key: str,
+    reason: str,
+    shown: dict[str, Any],
+    now: datetime,
+    decided: bool = False,
+    replaced: tuple[str, str] | None = None,
 ) -> Settled:
     """What was asked under `key` (and keys starting with `key:`, but its asker's) is settled: those not sent yet never
     will be, and those sent are returned, to be updated alike (to show `shown`: text, blocks). One a sender holds may
@@ -57,9 +75,20 @@ def settle(
 
     `decided`: a request or nomination was decided, so its asker's "it now goes to ..." DMs not sent yet never will
     be either (they would arrive after the decision and say it still waits); one already on its way goes out as it is.
+    `replaced` (a decision's): (key prefix, reason) of other messages not sent yet given up in the same statement (the
+    updates still queued of the request message clicked, which the decision replaces).
     """
-    statement = _SETTLE_ASKER_TOLD_TOO if decided else _SETTLE
-    given_up = session.execute(statement, {"key": key, **prefix_bounds(f"{key}:"), "reason": reason}).all()
+    values = {"key": key, **prefix_bounds(f"{key}:"), "reason": reason}
+    if decided and replaced is not None:
+        bounds = prefix_bounds(replaced[0])
+        more = {
+            "replaced": bounds["prefix"],
+            "past_replaced": bounds["past_prefix"],
+            "replaced_pattern": bounds["pattern"],
+        }
+        given_up = session.execute(_SETTLE_REPLACING, {**values, **more, "replaced_reason": replaced[1]}).all()
+    else:
+        given_up = session.execute(_SETTLE_ASKER_TOLD_TOO if decided else _SETTLE, values).all()
     posts = [
         (delivery, workspace)
         for delivery, workspace, method, given_up_key in given_up

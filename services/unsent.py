@@ -12,9 +12,9 @@ from services.rows import insert_new
 def record_unsent(
     session: Session, *, workspace_id: int, key: str, method: str, payload: dict[str, Any], reason: str, now: datetime
 ) -> bool:
-    """Write the message under `key` as given up for `reason` (another message says it instead): whatever numbers or
-    reads the messages under a prefix (`outbox.count_under`, follow_ups.went_up) sees it as if sent, and no sender
-    claims it. True when written, False when a message with this key exists."""
+    """Write the message under `key` as given up for `reason` (another message says it instead): whatever numbers
+    or reads the messages under a prefix (`outbox_series.count_under`, follow_ups.went_up) sees it as if sent, and no
+    sender claims it. True when written, False when a message with this key exists."""
     row = {
         "workspace_id": workspace_id,
         "idempotency_key": key,

@@ -16,7 +16,7 @@ from handlers.handover import queue_handover_messages
 from handlers.jobs.drain_outbox import TICK_SENDING_AT_MOST, drain_outbox
 from handlers.reward_messages import request_key
 from models import Employee, Workspace
-from services import directory, follow_ups, outbox
+from services import directory, follow_ups, outbox, outbox_series
 from services.handover import hand_over_missed
 from services.resolutions import escalations
 from services.rewards import escalations as reward_escalations
@@ -75,7 +75,7 @@ def follow_up_key(session: Session, follow_up: escalations.FollowUp) -> str:
     """Where this follow-up's DMs are keyed, the recipient's id to follow. A request handed down again (an org import)
     may go up a second time, to someone who had it before: the later ones are numbered, or theirs would never go."""
     kind = escalations.follow_up_key_prefix(follow_up.resolution.id, follow_up.kind)
-    before = outbox.count_under(session, key_prefix=kind) if follow_up.kind == "escalation" else 0
+    before = outbox_series.count_under(session, key_prefix=kind) if follow_up.kind == "escalation" else 0
     return f"{kind}{before}:" if before else kind
 
 
@@ -99,7 +99,7 @@ def tell_requester_who_decides(session: Session, follow_up: escalations.FollowUp
         f"without a decision, so it now goes to {deciders} to decide. I'll tell you the outcome here."
     )
     prefix = f"resolution:{resolution.id}:escalation-told:"
-    key = f"{prefix}{outbox.count_under(session, key_prefix=prefix) + 1}"
+    key = f"{prefix}{outbox_series.count_under(session, key_prefix=prefix) + 1}"
     payload = {"channel": resolution.employee.slack_id, "text": told, "blocks": [text_block(told)]}
     workspace = session.get_one(Workspace, resolution.workspace_id)
     outbox.enqueue(session, workspace=workspace, key=key, method="chat.postMessage", payload=payload, now=now)
@@ -133,6 +133,6 @@ def follow_up_nominations(session: Session, now: datetime) -> None:
 
 def _how_long_it_waited(session: Session, nomination_id: int, waited: timedelta) -> str:
     """Handed over since it was made (its approver left or moved), it has not waited that long for this one."""
-    if outbox.count_under(session, key_prefix=f"{request_key(nomination_id)}:handover:"):
+    if outbox_series.count_under(session, key_prefix=f"{request_key(nomination_id)}:handover:"):
         return f"this has waited for approval for {duration_words(waited)}, and came to you since."
     return f"this has waited for your approval for {duration_words(waited)}."

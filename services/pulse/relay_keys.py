@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Delivery
-from services import outbox, rows
+from services import outbox, outbox_series, rows
 from services.errors import AlreadyDone
 from services.outbox_keys import UNDER_PREFIX, prefix_bounds
 
@@ -52,7 +52,7 @@ def refuse_a_second_answer(session: Session, *, workspace_id: int, round_id: int
     """Refuse an answer to a reply already answered: one waiting to go or sent, not one Slack refused for good
     (its author was told it was not sent, and may try again). Two answers sent at once take turns here."""
     prefix = answer_key_prefix(round_id, reply_id)
-    outbox.take_turns_under(session, workspace_id=workspace_id, key_prefixes=[prefix])
+    outbox_series.take_turns_under(session, workspace_id=workspace_id, key_prefixes=[prefix])
     answers = outbox.not_given_up(session, key_prefix=prefix)
     if any(not key.endswith(NOT_DELIVERED) for key in answers):
         raise AlreadyDone(ANSWERED)

@@ -190,3 +190,22 @@ def test_an_update_still_being_queued_when_a_newer_one_is_shown_at_once_is_dropp
     drain(bot)
 
     assert bot.slack.message(*message)["text"] == "Planned"
+
+
+def test_updates_of_a_request_queued_before_its_decision_never_replace_it(
+    bot: RunningBot, two_admins: tuple[Call, Call]
+) -> None:
+    """The copy clicked and the other admin's each had an update queued while Slack was busy: the decision drops
+    both."""
+    clicked, other = two_admins
+    copies = [(str(call.response["channel"]), str(call.response["ts"])) for call in (clicked, other)]
+    with bot.sessions.begin() as session:
+        workspace_id = session.query(Workspace.id).scalar()
+        queue_updates(session, workspace_id, copies, dict.fromkeys(copies, 0.0), {"text": "Older"}, now=bot.clock.now())
+
+    bot.driver.click("U0ADM1", clicked, "resolution_approve")
+    drain(bot)
+
+    for copy in (clicked, other):
+        assert "approved by Ada One" in shown(bot, copy)
+        assert "Older" not in shown(bot, copy)

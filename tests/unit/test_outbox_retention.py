@@ -16,7 +16,7 @@ from handlers.deps import Deps
 from handlers.jobs.drain_outbox import drain_outbox
 from handlers.jobs.forget_sent_messages import forget_sent_messages
 from models import Delivery, Workspace
-from services import outbox, outbox_retention, settled_updates
+from services import outbox, outbox_retention, outbox_series, settled_updates
 from tests.conftest import bot_settings
 
 ONE_SHOTS = [
@@ -194,7 +194,7 @@ def test_a_copy_being_updated_is_left_for_the_next_hour_rather_than_waited_for(
     clock.advance(timedelta(days=40))
     updating = deps.sessions()
     updating.begin()
-    outbox.take_turns_under(updating, workspace_id=workspace.id, key_prefixes=["update:C2:2.0:"])
+    outbox_series.take_turns_under(updating, workspace_id=workspace.id, key_prefixes=["update:C2:2.0:"])
     try:
         with deps.sessions.begin() as session:
             session.execute(text("SET LOCAL lock_timeout = '2s'"))  # waiting would end here, as an error
