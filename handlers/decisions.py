@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient, WebhookResponse
 from sqlalchemy.orm import Session
 
-from handlers import decided_views, handover_summary, home_again, payload
+from handlers import decided_views, handover_summary, home_again, payload, unknown_ids
 from handlers.blocks import decline
 from handlers.blocks import resolutions as blocks
 from handlers.blocks.kit import Block, field_errors
@@ -27,6 +27,7 @@ from services import outbox_series, settling
 from services.errors import AlreadyDone, DomainError, NotAllowed
 from services.outbox import Claimed
 from services.resolutions import decisions
+from services.unknown_ids import Marked
 
 log = logging.getLogger(__name__)
 
@@ -185,6 +186,8 @@ class Announcement:
     workspace_id: int
     digests: list[Claimed]
     """The redraws of the weekly digests that offered the request elsewhere (each drawn as it is sent)."""
+    marked: Marked
+    """The workspace's ids marked as Slack's nobody, read in the decision's transaction for the employee's DM."""
 
     @property
     def shown(self) -> dict[str, Any]:
@@ -233,7 +236,8 @@ class Announcement:
         others = [copy for copy in dict.fromkeys(settled.copies) if all(copy) and copy != message]
         drop_queued_updates(session, resolution.workspace_id, others, reason=UPDATED_SINCE)
         copies = [message, *others] if all(message) else others
-        return cls(text, decided, claimed, copies, resolution.workspace_id, digests)
+        marked = unknown_ids.marked_in(session, claimed)
+        return cls(text, decided, claimed, copies, resolution.workspace_id, digests, marked)
 
 
 def _take_turns_replacing(session: Session, workspace_id: int, message: tuple[str, str]) -> tuple[str, str] | None:
@@ -248,7 +252,7 @@ def _take_turns_replacing(session: Session, workspace_id: int, message: tuple[st
 
 def announce_decision(deps: Deps, client: WebClient, announcement: Announcement) -> None:
     """Replace the buttons with the outcome (in every request, reminder and escalation sent), tell the employee."""
-    send_now(deps, client, announcement.outcome)
+    send_now(deps, client, announcement.outcome, marked=announcement.marked)
     send_held(deps, client, announcement.digests)
     update_each(
         deps,
