@@ -77,7 +77,7 @@ def remember_unknown(
 
 def found_again(session: Session, workspace: Workspace, slack_ids: set[str], *, now: datetime) -> None:
     """Slack accepted a delivery to these marked ids: it knows them, and their marks are lifted (the DMs withheld
-    meanwhile are the caller's to send again: `send_again`)."""
+    meanwhile are the caller's to send again: services/withheld_requests.py)."""
     for slack_id in sorted(slack_ids):
         audit.record(session, workspace=workspace, actor="slack", action=FOUND, subject=slack_id, now=now)
 
@@ -94,15 +94,3 @@ def listed_under(session: Session, key_prefix: str) -> set[str]:
     """The ids listed by the DMs to HR under `key_prefix` (one person's, one week's)."""
     found = session.scalars(select(Delivery.payload).where(*UNDER_PREFIX), prefix_bounds(key_prefix))
     return {str(slack_id) for payload in found for slack_id in payload.get(LISTED) or []}
-
-
-def send_again(session: Session, workspace: Workspace, slack_ids: set[str], *, given_up_as: str, now: datetime) -> int:
-    """Make due now the DMs to these ids given up unsent as `given_up_as` while they were marked: their marks were
-    lifted, Slack knows them. How many (a request waiting on one of them among them)."""
-    failed = select(Delivery).where(
-        Delivery.workspace_id == workspace.id, Delivery.status == "failed", Delivery.last_error == given_up_as
-    )
-    again = [row for row in session.scalars(failed) if row.payload.get("channel") in slack_ids]
-    for row in again:
-        row.status, row.attempts, row.last_error, row.next_attempt_at = "pending", 0, None, now
-    return len(again)
