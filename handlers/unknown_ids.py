@@ -77,7 +77,10 @@ def _told_in(
     if not confirmed and not withheld & marked.keys():
         return []
     names = directory.names_of(session, workspace, sorted(marked))
-    unknown = [UnknownId(names[one], one, (now - at).days // 7) for one, at in marked.items() if one in names]
+    since = unknown_ids.first_marked(session, workspace, sorted(names))
+    unknown = [
+        UnknownId(names[one], one, (now - since.get(one, at)).days // 7) for one, at in marked.items() if one in names
+    ]
     listed = {u.slack_id for u in unknown}
     told = []
     for person in approvals.hr_people(session, workspace.id):

@@ -10,7 +10,7 @@ commit.
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import Select, bindparam, exists, select
+from sqlalchemy import Select, bindparam, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from models import AuditEvent, Delivery, Workspace
@@ -51,6 +51,39 @@ def _marks_standing() -> Select[int, str, datetime]:
 
 
 MARKS_STANDING = _marks_standing()
+
+
+def _first_marks() -> Select[str, datetime]:
+    """When each of the ids `slack_ids` of a workspace was first marked since Slack last showed it knows them (its
+    last `FOUND`), the org imports between, which lift every mark, left out: one range of the audit trail's index by
+    workspace and action (a mark, or a lift, of the id)."""
+    found = aliased(AuditEvent)
+    found_since = exists().where(
+        found.workspace_id == AuditEvent.workspace_id,
+        found.action == FOUND,
+        found.subject == AuditEvent.subject,
+        found.at >= AuditEvent.at,
+    )
+    query = select(AuditEvent.subject, func.min(AuditEvent.at)).where(
+        AuditEvent.workspace_id == bindparam("workspace_id"),
+        AuditEvent.action == MARKED,
+        AuditEvent.subject.in_(bindparam("slack_ids", expanding=True)),
+        ~found_since,
+    )
+    return query.group_by(AuditEvent.subject)
+
+
+FIRST_MARKS = _first_marks()
+
+
+def first_marked(session: Session, workspace: Workspace, slack_ids: Collection[str]) -> dict[str, datetime]:
+    """When each of these ids was first found to be Slack's nobody, however many org imports of the same mistyped
+    file marked it again since (a nightly one clears the marks each night): Slack showing it knows the id starts it
+    anew."""
+    if not slack_ids:
+        return {}
+    found = session.execute(FIRST_MARKS, {"workspace_id": workspace.id, "slack_ids": sorted(slack_ids)})
+    return {str(slack_id): at for slack_id, at in found}
 
 
 def marked_among(session: Session, workspace_ids: Collection[int]) -> Marked:
