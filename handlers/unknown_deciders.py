@@ -5,6 +5,8 @@ per request and decider (handlers/request_refusals.py): by DM, unless the `/reso
 request can say it in its own ephemeral reply. So, before the command's requests are sent, those queued to a marked
 decider have the requester's notice queued, held, and the reply says it; once the reply is taken the notice is
 recorded as told, and the DM that would follow finds it told. A reply refused or lost leaves the notice to go as a DM.
+A crash after the reply's 200 and before the second transaction records it sends the notice as a DM as well: the
+requester is told twice, which is rare, and accepted.
 With the Messages tab off only the reply says HR could not be told: a DM is read once the tab is on again.
 """
 

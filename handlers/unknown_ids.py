@@ -12,8 +12,8 @@ again meanwhile; again within the week only when an id they were not told of tha
 (never for a mark lifted). A person Slack only deactivated is a departure (handlers/departures.py), not a mistyped
 id: nobody is told here. A Home to a marked id that Slack accepts (one asked for when the person opened it), or the
 person opening their Home, lifts the mark (`found_again`, `opened`): DMs to a marked id are withheld, so none reaches
-Slack to show it. The marks are read once a batch (`marked_in`), for the workspaces with a DM or Home
-in it.
+Slack to show it. Only the requests still waiting on them are sent again then (services/withheld_requests.py). The
+marks are read once a batch (`marked_in`), for the workspaces with a DM or Home in it.
 """
 
 import logging
@@ -27,7 +27,7 @@ from handlers.home_readers import CONFIRMED_UNKNOWN, DM_WITHHELD_UNKNOWN, WITHHE
 from handlers.messages_tab import held_back, is_dm
 from handlers.request_refusals import Told
 from models import Employee, Workspace
-from services import directory, home_tab, unknown_ids
+from services import directory, home_tab, unknown_ids, withheld_requests
 from services.outbox import Claimed, SendOutcome
 from services.outbox_keys import SLACK_ID_UNKNOWN_TOLD
 from services.rewards import approvals
@@ -77,7 +77,10 @@ def _told_in(
     if not confirmed and not withheld & marked.keys():
         return []
     names = directory.names_of(session, workspace, sorted(marked))
-    unknown = [UnknownId(names[one], one, (now - at).days // 7) for one, at in marked.items() if one in names]
+    since = unknown_ids.first_marked(session, workspace, sorted(names))
+    unknown = [
+        UnknownId(names[one], one, (now - since.get(one, at)).days // 7) for one, at in marked.items() if one in names
+    ]
     listed = {u.slack_id for u in unknown}
     told = []
     for person in approvals.hr_people(session, workspace.id):
@@ -141,7 +144,8 @@ def withhold_in(
 
 def found_again(session: Session, sends: list[tuple[Claimed, SendOutcome]], marked: Marked, now: datetime) -> None:
     """Lift the marks of the ids `marked` that Slack accepted a Home or a DM to among `sends` (each answered by Slack,
-    none taken as done unsent): it knows them, and the DMs withheld from them meanwhile go out now."""
+    none taken as done unsent): it knows them, and the requests withheld from them that still wait on them go out now
+    (services/withheld_requests.py)."""
     found: dict[int, set[str]] = {}
     for delivery, outcome in sends:
         reader = _reader(delivery)
@@ -150,9 +154,9 @@ def found_again(session: Session, sends: list[tuple[Claimed, SendOutcome]], mark
     for workspace_id, slack_ids in sorted(found.items()):
         workspace = session.get_one(Workspace, workspace_id)
         unknown_ids.found_again(session, workspace, slack_ids, now=now)
-        again = unknown_ids.send_again(session, workspace, slack_ids, given_up_as=DM_WITHHELD_UNKNOWN, now=now)
+        again = withheld_requests.send_again(session, workspace, slack_ids, given_up_as=DM_WITHHELD_UNKNOWN, now=now)
         log.info(
-            "workspace #%s: Slack took a Home or DM to %d id(s) marked as nobody's: unmarked, %d withheld DMs due",
+            "workspace #%s: Slack took a Home or DM to %d id(s) marked as nobody's: unmarked, %d requests due again",
             workspace_id,
             len(slack_ids),
             again,
@@ -167,12 +171,14 @@ def _reader(delivery: Claimed) -> str | None:
 
 def opened(session: Session, workspace: Workspace, person: Employee, now: datetime) -> None:
     """Someone opened their Home: Slack knows their id, and a mark on it is lifted. Asked only when the opening is
-    noted (services/home_tab.opening_due, once in 10 minutes a person), not at every opening. The DMs withheld from
-    them meanwhile go out now: a request waiting on them among them."""
+    noted (services/home_tab.opening_due, once in 10 minutes a person), not at every opening. The requests withheld
+    from them that still wait on them go out now; their Home, published as they opened it, shows the rest."""
     if home_tab.opening_due(person, now) and unknown_ids.lift(session, workspace, person.slack_id, now=now):
-        again = unknown_ids.send_again(session, workspace, {person.slack_id}, given_up_as=DM_WITHHELD_UNKNOWN, now=now)
+        again = withheld_requests.send_again(
+            session, workspace, {person.slack_id}, given_up_as=DM_WITHHELD_UNKNOWN, now=now
+        )
         log.info(
-            "workspace #%s: someone opened their Home, their id marked as nobody's: unmarked, %d withheld DMs due",
+            "workspace #%s: someone opened their Home, their id marked as nobody's: unmarked, %d requests due again",
             workspace.id,
             again,
         )

@@ -10,7 +10,7 @@ commit.
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import Select, bindparam, exists, select
+from sqlalchemy import Select, bindparam, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from models import AuditEvent, Delivery, Workspace
@@ -53,6 +53,39 @@ def _marks_standing() -> Select[int, str, datetime]:
 MARKS_STANDING = _marks_standing()
 
 
+def _first_marks() -> Select[str, datetime]:
+    """When each of the ids `slack_ids` of a workspace was first marked since Slack last showed it knows them (its
+    last `FOUND`), the org imports between, which lift every mark, left out: one range of the audit trail's index by
+    workspace and action (a mark, or a lift, of the id)."""
+    found = aliased(AuditEvent)
+    found_since = exists().where(
+        found.workspace_id == AuditEvent.workspace_id,
+        found.action == FOUND,
+        found.subject == AuditEvent.subject,
+        found.at >= AuditEvent.at,
+    )
+    query = select(AuditEvent.subject, func.min(AuditEvent.at)).where(
+        AuditEvent.workspace_id == bindparam("workspace_id"),
+        AuditEvent.action == MARKED,
+        AuditEvent.subject.in_(bindparam("slack_ids", expanding=True)),
+        ~found_since,
+    )
+    return query.group_by(AuditEvent.subject)
+
+
+FIRST_MARKS = _first_marks()
+
+
+def first_marked(session: Session, workspace: Workspace, slack_ids: Collection[str]) -> dict[str, datetime]:
+    """When each of these ids was first found to be Slack's nobody, however many org imports of the same mistyped
+    file marked it again since (a nightly one clears the marks each night): Slack showing it knows the id starts it
+    anew."""
+    if not slack_ids:
+        return {}
+    found = session.execute(FIRST_MARKS, {"workspace_id": workspace.id, "slack_ids": sorted(slack_ids)})
+    return {str(slack_id): at for slack_id, at in found}
+
+
 def marked_among(session: Session, workspace_ids: Collection[int]) -> Marked:
     """The ids marked in these workspaces since their last org import and not found since, with when: one statement."""
     if not workspace_ids:
@@ -77,7 +110,7 @@ def remember_unknown(
 
 def found_again(session: Session, workspace: Workspace, slack_ids: set[str], *, now: datetime) -> None:
     """Slack accepted a delivery to these marked ids: it knows them, and their marks are lifted (the DMs withheld
-    meanwhile are the caller's to send again: `send_again`)."""
+    meanwhile are the caller's to send again: services/withheld_requests.py)."""
     for slack_id in sorted(slack_ids):
         audit.record(session, workspace=workspace, actor="slack", action=FOUND, subject=slack_id, now=now)
 
@@ -94,15 +127,3 @@ def listed_under(session: Session, key_prefix: str) -> set[str]:
     """The ids listed by the DMs to HR under `key_prefix` (one person's, one week's)."""
     found = session.scalars(select(Delivery.payload).where(*UNDER_PREFIX), prefix_bounds(key_prefix))
     return {str(slack_id) for payload in found for slack_id in payload.get(LISTED) or []}
-
-
-def send_again(session: Session, workspace: Workspace, slack_ids: set[str], *, given_up_as: str, now: datetime) -> int:
-    """Make due now the DMs to these ids given up unsent as `given_up_as` while they were marked: their marks were
-    lifted, Slack knows them. How many (a request waiting on one of them among them)."""
-    failed = select(Delivery).where(
-        Delivery.workspace_id == workspace.id, Delivery.status == "failed", Delivery.last_error == given_up_as
-    )
-    again = [row for row in session.scalars(failed) if row.payload.get("channel") in slack_ids]
-    for row in again:
-        row.status, row.attempts, row.last_error, row.next_attempt_at = "pending", 0, None, now
-    return len(again)

@@ -220,20 +220,3 @@ def test_a_reply_the_response_url_refuses_is_sent_as_a_dm(bot: RunningBot) -> No
     [said] = dms_telling(bot)
     assert "request to approve fix #1 waits on Maya Manager" in said and "HR and admins have been told" in said
     forgive_calls_to_the_typo(bot)
-
-
-def test_a_request_withheld_goes_to_its_manager_once_slack_shows_it_knows_their_id(bot: RunningBot) -> None:
-    """The id was right after all: Maya opens her Home, the mark is lifted, and the request withheld reaches her."""
-    manager_marked(bot)
-    bot.driver.command("U0AGENT1", "/resolve", OVER_THE_LIMIT)
-    assert len(replies_telling(bot)) == 1
-    forgive_calls_to_the_typo(bot)
-
-    bot.slack.add_user(TYPO, "Maya Manager")
-    bot.clock.advance(timedelta(hours=1))
-    bot.driver.open_home(TYPO)
-    drain(bot)
-
-    [asked] = [c.text for c in bot.slack.messages_to(TYPO)]
-    assert "refund of $80" in asked
-    assert len(replies_telling(bot)) == 1 and dms_telling(bot) == []

@@ -82,6 +82,9 @@ def test_a_nightly_import_that_keeps_the_ids_wrong_tells_hr_once_each_week(bot: 
         bot.clock.advance(timedelta(hours=17))
 
     assert [len(told(bot, person)) for person in HR] == [4, 4]
+    for person in HR:  # counted from the first import's mark: each import clears them, and the next makes them anew
+        fourth_week = told(bot, person)[3]
+        assert all(f"`{slack_id}`, found 3 weeks ago" in fourth_week for slack_id in TYPOS), fourth_week
     forgive_homes_to_nobody(bot)
 
 

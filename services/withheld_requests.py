@@ -1,0 +1,74 @@
+"""The decision requests withheld from someone whose org-file Slack id was marked as Slack's nobody, sent again once
+Slack shows it knows them (services/unknown_ids.py). Callers commit.
+
+Only the one DM that asked them to decide each request still waiting on them goes again (the last of its request,
+hand-over or escalation DMs to them): the requests decided or handed on meanwhile, their reminders, and every other
+DM given up while they were marked (digests, news, pulse invitations) stay given up, stale by now; the Home,
+published when the mark lifts, shows what waits on them. The work grows with their waiting requests, each read from
+its decider's index, and their DMs from the outbox key's: never with the workspace's deliveries.
+"""
+
+from collections.abc import Callable, Collection
+from datetime import datetime
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session
+
+from models import Delivery, Employee, Nomination, Resolution, Workspace
+from services import deciders, messages_tab
+from services.outbox_keys import UNDER_PREFIX, prefix_bounds
+from services.rewards.approvals import REQUEST_KEY
+
+ASKING = ("request", "handover", "escalation")
+"""A request's DMs that ask their reader to decide it (`resolution:<id>:<kind>:…<slack id>`): not its reminders."""
+_PEOPLE = select(Employee).where(
+    Employee.workspace_id == bindparam("workspace_id"), Employee.slack_id.in_(bindparam("slack_ids", expanding=True))
+)
+_REQUESTS = select(Resolution).where(  # ix_resolutions_decider_waiting
+    Resolution.decider_id == bindparam("person_id"), Resolution.status == "pending"
+)
+_NOMINATIONS = select(Nomination).where(  # ix_nominations_approver_waiting
+    Nomination.approver_id == bindparam("person_id"), Nomination.status == "pending"
+)
+_KEYED = select(Delivery.idempotency_key, Delivery.method, Delivery.payload).where(*UNDER_PREFIX).order_by(Delivery.id)
+
+
+def send_again(
+    session: Session, workspace: Workspace, slack_ids: Collection[str], *, given_up_as: str, now: datetime
+) -> int:
+    """Make due now the DM that asked each of these people to decide a request still waiting on them, given up unsent
+    as `given_up_as` while they were marked; how many. Set-based: a sender taking one meanwhile is not undone."""
+    people = session.scalars(_PEOPLE, {"workspace_id": workspace.id, "slack_ids": sorted(slack_ids)})
+    keys = [key for person in people for key in asking_keys(session, person)]
+    return messages_tab.queue_again(session, keys=keys, given_up_as=(given_up_as,), now=now)
+
+
+def asking_keys(session: Session, person: Employee) -> list[str]:
+    """The key of the last DM that asked `person` to decide each request or nomination still theirs to decide."""
+    keys = []
+    for resolution in session.scalars(_REQUESTS, {"person_id": person.id}):
+        if deciders.decider_fits(resolution, person):
+            keys += _last_asking(session, f"resolution:{resolution.id}:", person, _asks_to_resolve)
+    for nomination in session.scalars(_NOMINATIONS, {"person_id": person.id}):
+        if deciders.approver_fits(nomination, person):
+            keys += _last_asking(session, f"{REQUEST_KEY}{nomination.id}", person, _asks_to_approve)
+    return keys
+
+
+def _asks_to_resolve(key: str, prefix: str) -> bool:
+    return key.removeprefix(prefix).split(":", 1)[0] in ASKING
+
+
+def _asks_to_approve(key: str, prefix: str) -> bool:
+    """The nomination's approval request, or one it was handed over or went up by; not its reminder (nor another
+    nomination's, whose id starts with the same digits)."""
+    return key == prefix or key.startswith(f"{prefix}:handover:")
+
+
+def _last_asking(session: Session, prefix: str, person: Employee, asks: Callable[[str, str], bool]) -> list[str]:
+    asking = [
+        key
+        for key, method, payload in session.execute(_KEYED, prefix_bounds(prefix))
+        if method == "chat.postMessage" and payload.get("channel") == person.slack_id and asks(key, prefix)
+    ]
+    return asking[-1:]

@@ -1,0 +1,82 @@
+"""A decider whose org-file Slack id was marked as Slack's nobody turns out to be known to Slack (they open their
+Home): only the requests still waiting on them are sent to them again, each once, never a reminder, a request
+someone else decided meanwhile, or any other DM given up while they were marked."""
+
+from datetime import timedelta
+
+from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
+from tests.conftest import RunningBot
+from tests.e2e.test_unknown_deciders import (
+    OVER_THE_LIMIT,
+    TYPO,
+    dms_telling,
+    drain,
+    forgive_calls_to_the_typo,
+    manager_marked,
+    replies_telling,
+)
+from tests.e2e.test_unknown_ids_mistaken import last_error, queue_dm
+
+BUTTONS = "resolution_approve"
+
+
+def follow_up(bot: RunningBot) -> None:
+    """A day later: the request's next follow-up (its reminder, then its escalation) is due and sent."""
+    bot.clock.advance(timedelta(hours=24, minutes=5))
+    follow_up_pending_requests(bot.runtime.deps, bot.runtime.app.client)
+    drain(bot)
+
+
+def maya_opens_her_home(bot: RunningBot) -> None:
+    """The id was right after all: Slack knows Maya, she opens her Home, and the mark is lifted."""
+    forgive_calls_to_the_typo(bot)
+    bot.slack.add_user(TYPO, "Maya Manager")
+    bot.clock.advance(timedelta(hours=1))
+    assert bot.driver.open_home(TYPO).status == 200
+    drain(bot)
+
+
+def test_a_request_still_waiting_goes_to_its_manager_once_without_its_reminder(bot: RunningBot) -> None:
+    manager_marked(bot)
+    bot.driver.command("U0AGENT1", "/resolve", OVER_THE_LIMIT)
+    assert len(replies_telling(bot)) == 1
+    queue_dm(bot, "news-while-marked", TYPO)
+    follow_up(bot)  # the reminder, withheld too
+
+    maya_opens_her_home(bot)
+    bot.clock.advance(timedelta(minutes=11))  # her Home opened again: nothing more is sent
+    assert bot.driver.open_home(TYPO).status == 200
+    drain(bot)
+
+    [asked] = bot.slack.messages_to(TYPO)
+    assert "refund of $80" in asked.text and BUTTONS in str(asked.args["blocks"])
+    assert "Reminder" not in str(asked.args["blocks"]), "the request itself, not its reminder"
+    assert last_error(bot, "news-while-marked") is not None, "other DMs given up while she was marked stay so"
+    assert len(replies_telling(bot)) == 1 and dms_telling(bot) == []
+
+
+def test_a_request_decided_by_another_meanwhile_is_not_sent_to_its_old_decider(bot: RunningBot) -> None:
+    manager_marked(bot)
+    bot.driver.command("U0AGENT1", "/resolve", OVER_THE_LIMIT)
+    follow_up(bot)  # the reminder, withheld
+    follow_up(bot)  # it goes up to Ada, who approves it
+    [escalation] = [
+        c for c in bot.slack.calls("chat.postMessage", channel="U0ADMIN") if "waited too long for Maya" in c.text
+    ]
+    bot.driver.click("U0ADMIN", escalation, BUTTONS)
+    drain(bot)
+
+    maya_opens_her_home(bot)
+
+    assert bot.slack.messages_to(TYPO) == [], "no stale request with live buttons, no false reminder"
+
+
+def test_a_nomination_waiting_on_its_approver_goes_to_them_once_known(bot: RunningBot) -> None:
+    manager_marked(bot, policy="rewards")
+    bot.driver.command("U0AGENT1", "/nominate", "<@U0AGENT2|lee.senior> voucher_25 talked a customer out of cancelling")
+    assert bot.slack.messages_to(TYPO) == []
+
+    maya_opens_her_home(bot)
+
+    [asked] = bot.slack.messages_to(TYPO)
+    assert "reward_approve" in str(asked.args["blocks"])
