@@ -59,9 +59,12 @@ def enqueue_held(
 def enqueue_all_held(
     session: Session, *, workspace_id: int, messages: list[tuple[str, str, dict[str, Any]]], now: datetime
 ) -> "list[Claimed]":
-    """`enqueue_held` of each (key, method, payload) in one INSERT; a key queued before (or twice here) is skipped."""
+    """`enqueue_held` of each (key, method, payload) in one INSERT; a key queued before is skipped, and one given twice
+    here is queued as first given."""
     due = now + LEASE
-    rows = {key: _row(workspace_id, key, method, payload, now, due) for key, method, payload in messages}
+    rows: dict[str, dict[str, Any]] = {}
+    for key, method, payload in messages:
+        rows.setdefault(key, _row(workspace_id, key, method, payload, now, due))
     ids = _inserted(session, list(rows.values()))
     return [Claimed(ids[k], workspace_id, k, row["method"], row["payload"], due) for k, row in rows.items() if k in ids]
 
@@ -75,7 +78,9 @@ def _insert(
 
 def _inserted(session: Session, rows: list[dict[str, Any]]) -> dict[str, int]:
     """The id of each new delivery by its key, a key there already missing: INSERT ... ON CONFLICT DO NOTHING RETURNING,
-    one statement; one by one where a key is forgotten later (its id must leave no gap: outbox_keys.FORGOTTEN)."""
+    one statement; one by one where a key is forgotten later (its id must leave no gap: outbox_keys.FORGOTTEN), the
+    batch's other rows then given such ids too (should the process die before sending them, the drain sends them in no
+    set order)."""
     if not any(forgotten(row["idempotency_key"]) for row in rows):
         return insert_new_rows(session.connection(), Delivery, Delivery.idempotency_key, Delivery.id, rows)
     found = {

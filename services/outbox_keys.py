@@ -176,13 +176,11 @@ def enqueue_unless_waiting(
 
 @cache
 def _enqueue_unless_waiting(dialect: str) -> Any:
-    """INSERT ... SELECT the row WHERE NOT EXISTS a message waiting, ON CONFLICT DO NOTHING RETURNING id. PostgreSQL
-    locks the waiting one found (a CTE), so that no sender takes it before what the caller writes can be read; SQLite's
-    writers take turns anyway."""
+    """INSERT ... SELECT the row WHERE NOT EXISTS a message waiting, ON CONFLICT DO NOTHING RETURNING id. Where one
+    waits, nothing is added and the caller's `waiting_untaken` finds and locks it, so that no sender takes it before
+    what the caller writes can be read."""
     waiting = select(Delivery.id).where(*UNDER_PREFIX, Delivery.status == "pending")
     waiting = waiting.where(Delivery.next_attempt_at == Delivery.created_at)
-    if dialect == "postgresql":
-        waiting = select(waiting.with_for_update(skip_locked=True).cte("waiting").c.id)
     now = bindparam("now", type_=Delivery.created_at.type)
     values = select(
         bindparam("workspace_id", type_=Delivery.workspace_id.type),

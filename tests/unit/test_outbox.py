@@ -264,3 +264,19 @@ def test_a_message_whose_lease_ended_while_its_sender_waited_and_nobody_took_it_
     assert [c.args["text"] for c in slack.calls("chat.postMessage")] == ["second"]
     assert deliveries(deps)["second"].status == "sent"
     assert deliveries(deps)["first"].status == "pending", "it waits out its own Retry-After"
+
+
+def test_a_key_given_twice_in_one_batch_is_queued_once_as_first_given(deps: Deps, workspace: Workspace) -> None:
+    messages = [
+        ("kept:1", "chat.postMessage", {"channel": "U0A", "text": "first"}),
+        ("kept:2", "chat.postMessage", {"channel": "U0A", "text": "other"}),
+        ("kept:1", "chat.postMessage", {"channel": "U0A", "text": "second"}),
+    ]
+    with deps.sessions.begin() as session:
+        held = outbox.enqueue_all_held(session, workspace_id=workspace.id, messages=messages, now=deps.now())
+
+    assert [(claimed.idempotency_key, claimed.payload["text"]) for claimed in held] == [
+        ("kept:1", "first"),
+        ("kept:2", "other"),
+    ]
+    assert deliveries(deps)["kept:1"].payload["text"] == "first"
