@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, inspect, select, update
+from sqlalchemy import Connection, bindparam, inspect, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session, make_transient_to_detached
 
 from models import Base
@@ -70,14 +70,23 @@ def insert_or_change(
     concurrently included). PostgreSQL's ON CONFLICT takes one target, so a clash of ids and one of keys are told apart
     by the update that follows: a clash it finds no row for was the id's, drawn again."""
     connection = session.connection()
-    table = model.__table__
-    same = [table.c[key] == values[key] for key in keys]
-    change = update(model).where(*same).values({column: values[column] for column in changing}).returning(table.c.id)
+    id_column = model.__table__.c.id
+    named = {f"key_{key}": values[key] for key in keys} | {f"new_{column}": values[column] for column in changing}
     while True:
-        if rows.insert_new(connection, model, table.c.id, {**values, "id": draw()}) is not None:
+        if rows.insert_new(connection, model, id_column, {**values, "id": draw()}) is not None:
             return
-        if connection.scalar(change) is not None:
+        if connection.scalar(_change(model, keys, changing), named) is not None:
             return
+
+
+@cache
+def _change(model: type[Base], keys: tuple[str, ...], changing: tuple[str, ...]) -> Any:
+    """UPDATE of the `changing` columns of the row with the same `keys`, RETURNING its id: built once per table, since
+    every pulse click runs `insert_or_change` (bound as `key_<column>` and `new_<column>`)."""
+    table = model.__table__
+    same = [table.c[key] == bindparam(f"key_{key}") for key in keys]
+    new: dict[str, Any] = {column: bindparam(f"new_{column}") for column in changing}
+    return update(model).where(*same).values(new).returning(table.c.id)
 
 
 def insert_new(

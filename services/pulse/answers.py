@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session, joinedload, lazyload
 
 from models import Employee, PulseComment, PulseQuestion, PulseReceipt, PulseRelay, PulseResponse, PulseRound, Workspace
-from services import directory, unordered_ids
+from services import directory, plain_sql, unordered_ids
 from services.directory import PEOPLE_LOCKS
 from services.errors import AlreadyDone, InvalidInput, NotFound
 from services.pulse.openings import not_reached_yet
@@ -120,7 +120,7 @@ def answers_stored(session: Session, pulse_round: PulseRound, employee: Employee
 
 
 def _answers_of(session: Session, pulse_round: PulseRound, respondent: str) -> dict[int, int]:
-    rows = session.execute(_ANSWERS, {"round_id": pulse_round.id, "respondent": respondent})
+    rows = plain_sql.execute(session, _ANSWERS, {"round_id": pulse_round.id, "respondent": respondent})
     return {question_id: value for question_id, value in rows}
 
 
@@ -260,7 +260,7 @@ def _mark_answered(session: Session, pulse_round: PulseRound, employee: Employee
     when they have no receipt (not asked in this round)."""
     author, in_round = respondent_of(pulse_round, employee, "comment"), pulse_round.id
     values = {"in_round": in_round, "of_employee": employee.id, "comment_round": in_round, "commenter": author}
-    marked = session.execute(_MARK_ANSWERED, values).first()
+    marked = plain_sql.execute(session, _MARK_ANSWERED, values).first()
     return None if marked is None else bool(marked[1])
 
 
@@ -280,5 +280,5 @@ def waiting_for(session: Session, *, workspace: Workspace, employee: Employee, n
     if pulse_round is None or pulse_round.salt is None or now >= pulse_round.closes_at:
         return None
     mine = {"round_id": pulse_round.id, "respondent": respondent_of(pulse_round, employee)}
-    unanswered = int(session.scalar(_UNANSWERED, mine) or 0)
+    unanswered = int(plain_sql.execute(session, _UNANSWERED, mine).scalar() or 0)
     return Waiting(pulse_round, unanswered) if unanswered > 0 else None

@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from models import Employee, Resolution, Workspace
-from services import directory
+from services import directory, plain_sql
 from services.resolutions.fixes import recent_for
 from services.text import SLACK_MENTION, as_slack_shows
 
@@ -35,7 +35,7 @@ class RecentFix:
 
 def recent_lines(session: Session, employee: Employee) -> list[RecentFix]:
     """The person's ten latest fixes, newest first (as `fixes.recent_for` reads them)."""
-    return [RecentFix(*row) for row in session.execute(_RECENT_LINES, {"employee_id": employee.id})]
+    return [RecentFix(*row) for row in plain_sql.execute(session, _RECENT_LINES, {"employee_id": employee.id})]
 
 
 def fixes_as_shown(session: Session, workspace: Workspace, employee: Employee) -> list[tuple[int, str]]:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import BindParameter
 
 from models import Employee, Resolution
+from services import plain_sql
 from services.calendar import local_day, local_month
 from services.policy.versions import BoundaryRule
 from services.resolutions.customers import COUNTED, CUSTOMER_TOTAL
@@ -64,7 +65,7 @@ NOTHING_SPENT = Spent(Decimal(0), Decimal(0))
 def spent_in(session: Session, employee: Employee, category: str, now: datetime, currency: str) -> Spent:
     """Today's and this month's totals in one query (the local day lies inside the local month)."""
     values = {**_windows(employee, now), "category": category, "currency": currency}
-    today, month = session.execute(_SPENT_IN, values).one()
+    today, month = plain_sql.execute(session, _SPENT_IN, values).one()
     return Spent(today=Decimal(today or 0), this_month=Decimal(month or 0))
 
 
@@ -74,7 +75,7 @@ def spent_with_incident(
     """`spent_in`, with what the customer (by `customer_key`) received in the category since `since`, by anyone."""
     customer_values = {"workspace_id": employee.workspace_id, "customer": customer, "since": since}
     values = {**_windows(employee, now), "category": category, "currency": currency, **customer_values}
-    today, month, received = session.execute(_SPENT_WITH_INCIDENT, values).one()
+    today, month, received = plain_sql.execute(session, _SPENT_WITH_INCIDENT, values).one()
     return Spent(today=Decimal(today or 0), this_month=Decimal(month or 0)), Decimal(received or 0)
 
 
@@ -94,7 +95,7 @@ def _windows(employee: Employee, now: datetime) -> dict[str, Any]:
 
 def spent_by_category(session: Session, employee: Employee, now: datetime, currency: str) -> dict[str, Spent]:
     """`spent_in` for every category at once: one grouped query."""
-    rows = session.execute(_SPENT_BY_CATEGORY, {**_windows(employee, now), "currency": currency})
+    rows = plain_sql.execute(session, _SPENT_BY_CATEGORY, {**_windows(employee, now), "currency": currency})
     return {category: Spent(Decimal(today or 0), Decimal(month or 0)) for category, today, month in rows}
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import bindparam, exists, func, literal, select, text, true
 from sqlalchemy.orm import Session, aliased
 
 from models import PUBLIC_NOT_REVOKED, Employee, Nomination, RewardGrant, Suggestion, Workspace
-from services import audit, directory
+from services import audit, directory, plain_sql
 from services.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from services.policy.rewards import RewardItem, RewardPolicy, default_shoutout
 from services.policy.versions import current_policy
@@ -284,8 +284,8 @@ def summary(session: Session, *, workspace: Workspace, employee: Employee, now: 
     """This month at a glance for App Home, and the latest public shout-outs of the workspace."""
     policy = reward_policy(session, workspace)
     since = month_start(now)
-    rows = session.execute(
-        _AT_A_GLANCE, {"employee_id": employee.id, "since": since, "workspace_id": workspace.id}
+    rows = plain_sql.execute(
+        session, _AT_A_GLANCE, {"employee_id": employee.id, "since": since, "workspace_id": workspace.id}
     ).all()
     received, given, waiting, spent = (int(count or 0) for count in rows[0][:4])
     return RecognitionSummary(

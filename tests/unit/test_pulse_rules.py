@@ -160,6 +160,21 @@ def test_someone_not_asked_in_the_round_cannot_answer(session: Session, opened: 
         )
 
 
+def test_changing_an_answer_changes_only_that_persons_answer_to_that_question(
+    session: Session, opened: Workspace, clock: MovableClock
+) -> None:
+    first, second = question_ids(session, opened)[:2]
+    ada, bo = employee(session, EAST[0]), employee(session, EAST[1])
+    for person, question, value in [(ada, first, 2), (ada, second, 2), (bo, first, 2), (ada, first, 5)]:
+        pulse.record_answer(
+            session, workspace=opened, employee=person, question_id=question, value=value, now=clock.now()
+        )
+
+    session.expire_all()
+    answers = sorted((r.question_id, r.value) for r in session.scalars(select(PulseResponse)))
+    assert answers == sorted([(first, 5), (second, 2), (first, 2)])
+
+
 def test_closing_forgets_the_salt_and_keeps_only_counts_of_shown_cells(
     session: Session, opened: Workspace, clock: MovableClock
 ) -> None:
