@@ -55,6 +55,7 @@ def main() -> None:
     with FakeSlack(tls=trusted_certificate(folder) if args.slack_tls else None) as slack, ExitStack() as servers:
         random.seed(7)
         world = prepare(now_url, slack, SECRET)
+        random.seed(7)  # the same world for the older tree
         old_world = prepare_baseline(before_url, slack, args.baseline_tree)
         now = servers.enter_context(serving(latitude(), server_env(slack, now_url), ROOT))
         old_env = server_env(slack, before_url, args.baseline_tree)
@@ -63,6 +64,7 @@ def main() -> None:
             for kind in kinds:
                 order = [("before", before, old_world), ("now", now, world)]
                 for name, port, scenario in order[::-1] if turn % 2 else order:
+                    random.seed(f"{turn}:{kind}")  # the same requests to both trees
                     costs[(name, kind)].append(cost_per_kind(port, SECRET, scenario.request_of, kind, args.requests))
     print(f"\n{args.rounds} rounds of {args.requests} requests per kind; min · median ms CPU (statements):\n")
     print("| kind | before | now | median, now against before |")
