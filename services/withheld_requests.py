@@ -4,8 +4,9 @@ Slack shows it knows them (services/unknown_ids.py). Callers commit.
 Only the one DM that asked them to decide each request still waiting on them goes again (the last of its request,
 hand-over or escalation DMs to them): the requests decided or handed on meanwhile, their reminders, and every other
 DM given up while they were marked (digests, news, pulse invitations) stay given up, stale by now; the Home,
-published when the mark lifts, shows what waits on them. The work grows with their waiting requests, each read from
-its decider's index, and their DMs from the outbox key's: never with the workspace's deliveries.
+published when the mark lifts, shows what waits on them. The work grows with their waiting requests (an admin's: the
+workspace's, as a request sent to every admin records only the first), read from an index, and their DMs from the
+outbox key's: never with the workspace's deliveries.
 """
 
 from collections.abc import Callable, Collection
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 from models import Delivery, Employee, Nomination, Resolution, Workspace
 from services import deciders, messages_tab
 from services.outbox_keys import UNDER_PREFIX, prefix_bounds
+from services.resolutions import decisions
 from services.rewards.approvals import REQUEST_KEY
 
 ASKING = ("request", "handover", "escalation")
@@ -26,6 +28,11 @@ _PEOPLE = select(Employee).where(
 )
 _REQUESTS = select(Resolution).where(  # ix_resolutions_decider_waiting
     Resolution.decider_id == bindparam("person_id"), Resolution.status == "pending"
+)
+_OTHERS_WAITING = select(Resolution).where(  # ix_resolutions_waiting
+    Resolution.workspace_id == bindparam("workspace_id"),
+    Resolution.status == "pending",
+    Resolution.decider_id.is_distinct_from(bindparam("person_id")),
 )
 _NOMINATIONS = select(Nomination).where(  # ix_nominations_approver_waiting
     Nomination.approver_id == bindparam("person_id"), Nomination.status == "pending"
@@ -46,13 +53,23 @@ def send_again(
 def asking_keys(session: Session, person: Employee) -> list[str]:
     """The key of the last DM that asked `person` to decide each request or nomination still theirs to decide."""
     keys = []
-    for resolution in session.scalars(_REQUESTS, {"person_id": person.id}):
-        if deciders.decider_fits(resolution, person):
-            keys += _last_asking(session, f"resolution:{resolution.id}:", person, _asks_to_resolve)
+    for resolution in _requests_theirs(session, person):
+        keys += _last_asking(session, f"resolution:{resolution.id}:", person, _asks_to_resolve)
     for nomination in session.scalars(_NOMINATIONS, {"person_id": person.id}):
         if deciders.approver_fits(nomination, person):
             keys += _last_asking(session, f"{REQUEST_KEY}{nomination.id}", person, _asks_to_approve)
     return keys
+
+
+def _requests_theirs(session: Session, person: Employee) -> list[Resolution]:
+    """The pending requests `person` may decide: those recorded as waiting on them, and for an admin those sent to
+    several admins at once (a requester with no manager, an escalation to the other admins), which record only the
+    first of them; only those with a DM that asked this admin are sent again (`_last_asking`)."""
+    theirs = [r for r in session.scalars(_REQUESTS, {"person_id": person.id}) if deciders.decider_fits(r, person)]
+    if person.role == "admin":
+        others = session.scalars(_OTHERS_WAITING, {"workspace_id": person.workspace_id, "person_id": person.id})
+        theirs += [resolution for resolution in others if decisions.may_decide(resolution, person)]
+    return theirs
 
 
 def _asks_to_resolve(key: str, prefix: str) -> bool:
