@@ -12,7 +12,7 @@ outbox key's: never with the workspace's deliveries.
 from collections.abc import Callable, Collection
 from datetime import datetime
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from models import Delivery, Employee, Nomination, Resolution, Workspace
@@ -37,7 +37,11 @@ _OTHERS_WAITING = select(Resolution).where(  # ix_resolutions_waiting
 _NOMINATIONS = select(Nomination).where(  # ix_nominations_approver_waiting
     Nomination.approver_id == bindparam("person_id"), Nomination.status == "pending"
 )
-_KEYED = select(Delivery.idempotency_key, Delivery.method, Delivery.payload).where(*UNDER_PREFIX).order_by(Delivery.id)
+_KEYED = (  # a key and those under it (`<key>:…`), never another's whose id starts with the same digits
+    select(Delivery.idempotency_key, Delivery.method, Delivery.payload)
+    .where(or_(Delivery.idempotency_key == bindparam("key"), and_(*UNDER_PREFIX)))
+    .order_by(Delivery.id)
+)
 
 
 def send_again(
@@ -54,7 +58,7 @@ def asking_keys(session: Session, person: Employee) -> list[str]:
     """The key of the last DM that asked `person` to decide each request or nomination still theirs to decide."""
     keys = []
     for resolution in _requests_theirs(session, person):
-        keys += _last_asking(session, f"resolution:{resolution.id}:", person, _asks_to_resolve)
+        keys += _last_asking(session, f"resolution:{resolution.id}", person, _asks_to_resolve)
     for nomination in session.scalars(_NOMINATIONS, {"person_id": person.id}):
         if deciders.approver_fits(nomination, person):
             keys += _last_asking(session, f"{REQUEST_KEY}{nomination.id}", person, _asks_to_approve)
@@ -72,20 +76,20 @@ def _requests_theirs(session: Session, person: Employee) -> list[Resolution]:
     return theirs
 
 
-def _asks_to_resolve(key: str, prefix: str) -> bool:
-    return key.removeprefix(prefix).split(":", 1)[0] in ASKING
+def _asks_to_resolve(key: str, own: str) -> bool:
+    return key.removeprefix(f"{own}:").split(":", 1)[0] in ASKING
 
 
-def _asks_to_approve(key: str, prefix: str) -> bool:
-    """The nomination's approval request, or one it was handed over or went up by; not its reminder (nor another
-    nomination's, whose id starts with the same digits)."""
-    return key == prefix or key.startswith(f"{prefix}:handover:")
+def _asks_to_approve(key: str, own: str) -> bool:
+    """The nomination's approval request, or one it was handed over or went up by; not its reminder."""
+    return key == own or key.startswith(f"{own}:handover:")
 
 
-def _last_asking(session: Session, prefix: str, person: Employee, asks: Callable[[str, str], bool]) -> list[str]:
+def _last_asking(session: Session, own: str, person: Employee, asks: Callable[[str, str], bool]) -> list[str]:
+    """Of the DMs keyed `own` or under it, the last that asked `person` to decide."""
     asking = [
         key
-        for key, method, payload in session.execute(_KEYED, prefix_bounds(prefix))
-        if method == "chat.postMessage" and payload.get("channel") == person.slack_id and asks(key, prefix)
+        for key, method, payload in session.execute(_KEYED, {"key": own, **prefix_bounds(f"{own}:")})
+        if method == "chat.postMessage" and payload.get("channel") == person.slack_id and asks(key, own)
     ]
     return asking[-1:]

@@ -2,9 +2,15 @@
 Home): only the requests still waiting on them are sent to them again, each once, never a reminder, a request
 someone else decided meanwhile, or any other DM given up while they were marked."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import event
 
 from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
+from services.rewards.approvals import REQUEST_KEY
 from tests.conftest import RunningBot
 from tests.e2e.test_home_again_sending import queue_homes_again
 from tests.e2e.test_unknown_deciders import (
@@ -124,3 +130,35 @@ def test_a_request_sent_to_every_admin_goes_again_to_a_second_admin_once_known(b
 
     [asked] = bot.slack.messages_to(BEA)
     assert "refund of $80" in asked.text and BUTTONS in str(asked.args["blocks"])
+
+
+@contextmanager
+def nomination_ranges_read(bot: RunningBot) -> Iterator[list[tuple[str, str]]]:
+    """The key ranges of nominations' DMs read from the outbox while the block runs."""
+    ranges: list[tuple[str, str]] = []
+
+    def record(conn: object, cursor: object, statement: str, parameters: object, context: Any, many: bool) -> None:
+        for bound in getattr(context, "compiled_parameters", None) or []:
+            if str(bound.get("prefix", "")).startswith(REQUEST_KEY):
+                ranges.append((bound["prefix"], bound["past_prefix"]))
+
+    engine = bot.sessions.kw["bind"]
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield ranges
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def test_a_nominations_dms_are_read_without_those_of_nominations_whose_id_starts_the_same(bot: RunningBot) -> None:
+    manager_marked(bot, policy="rewards")
+    bot.driver.command("U0AGENT1", "/nominate", "<@U0AGENT2|lee.senior> voucher_25 talked a customer out of cancelling")
+
+    with nomination_ranges_read(bot) as ranges:
+        maya_opens_her_home(bot)
+
+    assert ranges, "the nomination's DMs were read"
+    for later in (f"{REQUEST_KEY}10", f"{REQUEST_KEY}10:handover:U0ADMIN", f"{REQUEST_KEY}199"):
+        assert not any(low <= later < high for low, high in ranges), f"the range read for nomination 1 covers {later}"
+    [asked] = bot.slack.messages_to(TYPO)
+    assert "reward_approve" in str(asked.args["blocks"])
