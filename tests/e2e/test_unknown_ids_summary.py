@@ -119,3 +119,24 @@ def test_ids_found_one_by_one_tell_hr_once_a_day_and_a_lift_tells_nobody(bot: Ru
     assert marked_now(bot) == sorted(everyone)[1:]
     assert [len(told(bot, person)) for person in HR] == [2, 2], "a lift tells nobody"
     forgive_homes_to_nobody(bot)
+
+
+def test_an_id_marked_again_after_slack_showed_it_knows_it_counts_from_the_new_mark(bot: RunningBot) -> None:
+    bot.clock.set(MONDAY_MORNING)
+    load_org(bot.sessions, bot.clock.now(), org_with({"U0TYPO1": "Tia Typo"}))
+    load_policy(bot.sessions, bot.clock.now())
+    queue_homes_again(bot, "U0TYPO1")
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+    bot.clock.advance(timedelta(weeks=3))
+    bot.slack.add_user("U0TYPO1", "Tia Typo")  # Slack knew her after all: she opens her Home, the mark lifts
+    assert bot.driver.open_home("U0TYPO1").status == 200
+
+    del bot.slack.state.users["U0TYPO1"]  # then the account goes, and Slack has nobody of the id again
+    bot.clock.advance(timedelta(days=1))
+    queue_homes_again(bot, "U0TYPO1")
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+
+    for person in HR:
+        _, again = told(bot, person)
+        assert "Tia Typo: `U0TYPO1`, found this week" in again, again
+    forgive_homes_to_nobody(bot)
