@@ -8,6 +8,7 @@ from services import directory, unknown_ids
 from tests.conftest import FIXTURES, RunningBot
 from tests.e2e.test_home_again_sending import queue_homes_again
 from tests.e2e.test_unknown_ids import HR, forgive_homes_to_nobody, remembered
+from tests.e2e.test_unknown_ids_mistaken import audit_reads, last_error, queue_dm
 from tests.helpers import load_org, load_policy
 
 TYPOS = {"U0TYPO1": "Tia Typo", "U0TYPO2": "Tom Typo", "U0TYPO3": "Tess Typo"}
@@ -139,4 +140,22 @@ def test_an_id_marked_again_after_slack_showed_it_knows_it_counts_from_the_new_m
     for person in HR:
         _, again = told(bot, person)
         assert "Tia Typo: `U0TYPO1`, found this week" in again, again
+    forgive_homes_to_nobody(bot)
+
+
+def test_a_dm_withheld_when_every_hr_person_was_told_this_week_reads_no_first_mark(bot: RunningBot) -> None:
+    load_org(bot.sessions, bot.clock.now(), ORG_WITH_TYPOS)
+    load_policy(bot.sessions, bot.clock.now())
+    homes_sent_again(bot)
+    assert [len(told(bot, person)) for person in HR] == [1, 1]
+
+    bot.clock.advance(timedelta(hours=1))
+    queue_dm(bot, "news-while-marked", "U0TYPO1")
+    with audit_reads(bot) as reads:
+        drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+
+    assert last_error(bot, "news-while-marked") is not None
+    assert [len(told(bot, person)) for person in HR] == [1, 1]
+    assert reads, "the batch's marks are read"
+    assert not [read for read in reads if "GROUP BY" in read], "nothing of when each was first marked"
     forgive_homes_to_nobody(bot)
