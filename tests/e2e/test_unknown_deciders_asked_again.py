@@ -3,6 +3,7 @@ an escalation's as much as a request's, and of several to them only the last, ne
 
 from datetime import timedelta
 
+from handlers.handover_summary import SUMMARY_OVER
 from tests.conftest import RunningBot
 from tests.e2e.test_home_again_sending import queue_homes_again
 from tests.e2e.test_people_leaving import reimport
@@ -116,3 +117,21 @@ def test_a_nomination_its_marked_approver_may_no_longer_approve_is_not_sent_them
     nominating_ada = ("U0AGENT1", "/nominate", "<@U0ADMIN|ada> voucher_25 covered every shift in the storm")
     demoted_while_marked(bot, BO, nominating_ada, BO_FRONTLINE)
     assert bot.slack.messages_to(BO) == []
+
+
+def test_requests_handed_to_a_marked_manager_in_a_summary_go_again_as_that_summary(bot: RunningBot) -> None:
+    load_org(bot.sessions, bot.clock.now(), SAM_UNDER_OMAR)
+    load_policy(bot.sessions, bot.clock.now())
+    queue_homes_again(bot, TYPO)
+    drain(bot)
+    for n in range(SUMMARY_OVER + 1):
+        bot.driver.command("U0AGENT1", "/resolve", f"refund 80 order {n + 1} parcel lost in transit")
+    reimport(bot.sessions, bot.clock.now(), MANAGER_MISTYPED)  # all handed to Maya at once: in one summary, withheld
+    queue_homes_again(bot, TYPO)
+    drain(bot)
+    assert remembered(bot)[-1] == TYPO
+
+    maya_opens_her_home(bot)
+
+    [summary] = bot.slack.messages_to(TYPO)
+    assert f"{SUMMARY_OVER + 1} requests now wait for your decision" in summary.text, summary.text
