@@ -18,7 +18,7 @@ from models import Employee, Nomination, Resolution, Workspace
 from services import follow_ups, handover_summaries, outbox, outbox_series, settled_updates
 from services.handover import Handover
 from services.handover_summaries import SummaryLeft
-from services.outbox_keys import HANDOVER_SUMMARY, IN_SUMMARY, OUR_OWN, SUMMARY_TOLD_NOTES
+from services.outbox_keys import HANDOVER_SUMMARY, IN_SUMMARY, IN_SUMMARY_OF, SUMMARY_TOLD_NOTES
 from services.settling import Settled
 from services.text import duration_words, plural
 
@@ -27,8 +27,7 @@ SUMMARY_OVER = 5
 one summary."""
 SUMMARIZED_KINDS = {"resolution": "request", "nomination": "reward nomination"}
 KEY_PREFIX = HANDOVER_SUMMARY
-SUMMARY_NOTE = f"{OUR_OWN}summary"
-"""On a request's or nomination's unsent hand-over DM: the key of the summary that told of it instead."""
+SUMMARY_NOTE = IN_SUMMARY_OF
 PREVIOUS_NAMED = 3
 WHERE_THEY_ARE = (
     "Latitude's Home tab lists what waits for your decision, the oldest first, each with its buttons: the oldest "

@@ -77,17 +77,20 @@ def _told_in(
     if not confirmed and not withheld & marked.keys():
         return []
     names = directory.names_of(session, workspace, sorted(marked))
-    since = unknown_ids.first_marked(session, workspace, sorted(names))
-    unknown = [
-        UnknownId(names[one], one, (now - since.get(one, at)).days // 7) for one, at in marked.items() if one in names
+    listed = {one for one in marked if one in names}
+    weeks = [
+        (person, f"{SLACK_ID_UNKNOWN_TOLD}{workspace.slack_team_id}:{person.slack_id}:{now:%G-W%V}:")
+        for person in approvals.hr_people(session, workspace.id)
+        if person.slack_id not in marked
     ]
-    listed = {u.slack_id for u in unknown}
-    told = []
-    for person in approvals.hr_people(session, workspace.id):
-        week = f"{SLACK_ID_UNKNOWN_TOLD}{workspace.slack_team_id}:{person.slack_id}:{now:%G-W%V}:"
-        if person.slack_id not in marked and not listed <= unknown_ids.listed_under(session, week):
-            told.append(_notice(workspace, f"{week}{now:%Y-%m-%d}", person, unknown))
-    return told
+    to_tell = [(person, week) for person, week in weeks if not listed <= unknown_ids.listed_under(session, week)]
+    if not to_tell:  # every one of them was told of each id this week: since when is not read
+        return []
+    since = unknown_ids.first_marked(session, workspace, sorted(listed))
+    unknown = [
+        UnknownId(names[one], one, (now - since.get(one, at)).days // 7) for one, at in marked.items() if one in listed
+    ]
+    return [_notice(workspace, f"{week}{now:%Y-%m-%d}", person, unknown) for person, week in to_tell]
 
 
 def _notice(workspace: Workspace, key: str, person: Employee, unknown: list[UnknownId]) -> Told:

@@ -78,6 +78,8 @@ RELAYED = f"{OUR_OWN}relayed"
 """A relayed pulse message's note of what was relayed (`kind`: reply or answer), by whom (sealed), and its text."""
 HANDOVER_SUMMARY = "handover-summary:"
 """One DM telling a person of the many requests or nominations handed to them at once (handlers/handover_summary.py)."""
+IN_SUMMARY_OF = f"{OUR_OWN}summary"
+"""On a request's or nomination's hand-over DM written unsent (`IN_SUMMARY`): the key of the summary told instead."""
 REQUEST_UNREACHED = "request-unreached:"
 """What HR and a requester hear of a decision request Slack would not deliver to its decider: one-shot, kept no longer
 than any other (services/outbox_retention)."""

@@ -2,21 +2,23 @@
 Slack shows it knows them (services/unknown_ids.py). Callers commit.
 
 Only the one DM that asked them to decide each request still waiting on them goes again (the last of its request,
-hand-over or escalation DMs to them): the requests decided or handed on meanwhile, their reminders, and every other
-DM given up while they were marked (digests, news, pulse invitations) stay given up, stale by now; the Home,
-published when the mark lifts, shows what waits on them. The work grows with their waiting requests, each read from
-its decider's index, and their DMs from the outbox key's: never with the workspace's deliveries.
+hand-over or escalation DMs to them; of hand-overs told in one summary, that summary): the requests decided or handed
+on meanwhile, their reminders, and every other DM given up while they were marked (digests, news, pulse invitations)
+stay given up, stale by now; the Home, published when the mark lifts, shows what waits on them. The work grows with
+their waiting requests (an admin's: the workspace's, as a request sent to every admin records only the first), read
+from an index, and their DMs from the outbox key's: never with the workspace's deliveries.
 """
 
 from collections.abc import Callable, Collection
 from datetime import datetime
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from models import Delivery, Employee, Nomination, Resolution, Workspace
 from services import deciders, messages_tab
-from services.outbox_keys import UNDER_PREFIX, prefix_bounds
+from services.outbox_keys import IN_SUMMARY, IN_SUMMARY_OF, UNDER_PREFIX, prefix_bounds
+from services.resolutions import decisions
 from services.rewards.approvals import REQUEST_KEY
 
 ASKING = ("request", "handover", "escalation")
@@ -27,10 +29,19 @@ _PEOPLE = select(Employee).where(
 _REQUESTS = select(Resolution).where(  # ix_resolutions_decider_waiting
     Resolution.decider_id == bindparam("person_id"), Resolution.status == "pending"
 )
+_OTHERS_WAITING = select(Resolution).where(  # ix_resolutions_waiting
+    Resolution.workspace_id == bindparam("workspace_id"),
+    Resolution.status == "pending",
+    Resolution.decider_id.is_distinct_from(bindparam("person_id")),
+)
 _NOMINATIONS = select(Nomination).where(  # ix_nominations_approver_waiting
     Nomination.approver_id == bindparam("person_id"), Nomination.status == "pending"
 )
-_KEYED = select(Delivery.idempotency_key, Delivery.method, Delivery.payload).where(*UNDER_PREFIX).order_by(Delivery.id)
+_KEYED = (  # a key and those under it (`<key>:…`), never another's whose id starts with the same digits
+    select(Delivery.idempotency_key, Delivery.method, Delivery.payload, Delivery.last_error)
+    .where(or_(Delivery.idempotency_key == bindparam("key"), and_(*UNDER_PREFIX)))
+    .order_by(Delivery.id)
+)
 
 
 def send_again(
@@ -39,36 +50,52 @@ def send_again(
     """Make due now the DM that asked each of these people to decide a request still waiting on them, given up unsent
     as `given_up_as` while they were marked; how many. Set-based: a sender taking one meanwhile is not undone."""
     people = session.scalars(_PEOPLE, {"workspace_id": workspace.id, "slack_ids": sorted(slack_ids)})
-    keys = [key for person in people for key in asking_keys(session, person)]
-    return messages_tab.queue_again(session, keys=keys, given_up_as=(given_up_as,), now=now)
+    keys = dict.fromkeys(key for person in people for key in asking_keys(session, person))  # a summary told of many
+    return messages_tab.queue_again(session, keys=list(keys), given_up_as=(given_up_as,), now=now)
 
 
 def asking_keys(session: Session, person: Employee) -> list[str]:
     """The key of the last DM that asked `person` to decide each request or nomination still theirs to decide."""
     keys = []
-    for resolution in session.scalars(_REQUESTS, {"person_id": person.id}):
-        if deciders.decider_fits(resolution, person):
-            keys += _last_asking(session, f"resolution:{resolution.id}:", person, _asks_to_resolve)
+    for resolution in _requests_theirs(session, person):
+        keys += _last_asking(session, f"resolution:{resolution.id}", person, _asks_to_resolve)
     for nomination in session.scalars(_NOMINATIONS, {"person_id": person.id}):
         if deciders.approver_fits(nomination, person):
             keys += _last_asking(session, f"{REQUEST_KEY}{nomination.id}", person, _asks_to_approve)
     return keys
 
 
-def _asks_to_resolve(key: str, prefix: str) -> bool:
-    return key.removeprefix(prefix).split(":", 1)[0] in ASKING
+def _requests_theirs(session: Session, person: Employee) -> list[Resolution]:
+    """The pending requests `person` may decide: those recorded as waiting on them, and for an admin those sent to
+    several admins at once (a requester with no manager, an escalation to the other admins), which record only the
+    first of them; only those with a DM that asked this admin are sent again (`_last_asking`)."""
+    theirs = [r for r in session.scalars(_REQUESTS, {"person_id": person.id}) if deciders.decider_fits(r, person)]
+    if person.role == "admin":
+        others = session.scalars(_OTHERS_WAITING, {"workspace_id": person.workspace_id, "person_id": person.id})
+        theirs += [resolution for resolution in others if decisions.may_decide(resolution, person)]
+    return theirs
 
 
-def _asks_to_approve(key: str, prefix: str) -> bool:
-    """The nomination's approval request, or one it was handed over or went up by; not its reminder (nor another
-    nomination's, whose id starts with the same digits)."""
-    return key == prefix or key.startswith(f"{prefix}:handover:")
+def _asks_to_resolve(key: str, own: str) -> bool:
+    return key.removeprefix(f"{own}:").split(":", 1)[0] in ASKING
 
 
-def _last_asking(session: Session, prefix: str, person: Employee, asks: Callable[[str, str], bool]) -> list[str]:
+def _asks_to_approve(key: str, own: str) -> bool:
+    """The nomination's approval request, or one it was handed over or went up by; not its reminder."""
+    return key == own or key.startswith(f"{own}:handover:")
+
+
+def _last_asking(session: Session, own: str, person: Employee, asks: Callable[[str, str], bool]) -> list[str]:
+    """Of the DMs keyed `own` or under it, the last that asked `person` to decide; for a hand-over told in a summary
+    of many handed to them at once (written unsent), the summary's."""
     asking = [
-        key
-        for key, method, payload in session.execute(_KEYED, prefix_bounds(prefix))
-        if method == "chat.postMessage" and payload.get("channel") == person.slack_id and asks(key, prefix)
+        _told_in(key, payload, last_error)
+        for key, method, payload, last_error in session.execute(_KEYED, {"key": own, **prefix_bounds(f"{own}:")})
+        if method == "chat.postMessage" and payload.get("channel") == person.slack_id and asks(key, own)
     ]
     return asking[-1:]
+
+
+def _told_in(key: str, payload: dict[str, object], last_error: str | None) -> str:
+    summary = payload.get(IN_SUMMARY_OF) if last_error == IN_SUMMARY else None
+    return str(summary) if summary else key

@@ -8,6 +8,7 @@ from services import directory, unknown_ids
 from tests.conftest import FIXTURES, RunningBot
 from tests.e2e.test_home_again_sending import queue_homes_again
 from tests.e2e.test_unknown_ids import HR, forgive_homes_to_nobody, remembered
+from tests.e2e.test_unknown_ids_mistaken import audit_reads, last_error, queue_dm
 from tests.helpers import load_org, load_policy
 
 TYPOS = {"U0TYPO1": "Tia Typo", "U0TYPO2": "Tom Typo", "U0TYPO3": "Tess Typo"}
@@ -118,4 +119,43 @@ def test_ids_found_one_by_one_tell_hr_once_a_day_and_a_lift_tells_nobody(bot: Ru
     drain_outbox(bot.runtime.deps, bot.runtime.app.client)
     assert marked_now(bot) == sorted(everyone)[1:]
     assert [len(told(bot, person)) for person in HR] == [2, 2], "a lift tells nobody"
+    forgive_homes_to_nobody(bot)
+
+
+def test_an_id_marked_again_after_slack_showed_it_knows_it_counts_from_the_new_mark(bot: RunningBot) -> None:
+    bot.clock.set(MONDAY_MORNING)
+    load_org(bot.sessions, bot.clock.now(), org_with({"U0TYPO1": "Tia Typo"}))
+    load_policy(bot.sessions, bot.clock.now())
+    queue_homes_again(bot, "U0TYPO1")
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+    bot.clock.advance(timedelta(weeks=3))
+    bot.slack.add_user("U0TYPO1", "Tia Typo")  # Slack knew her after all: she opens her Home, the mark lifts
+    assert bot.driver.open_home("U0TYPO1").status == 200
+
+    del bot.slack.state.users["U0TYPO1"]  # then the account goes, and Slack has nobody of the id again
+    bot.clock.advance(timedelta(days=1))
+    queue_homes_again(bot, "U0TYPO1")
+    drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+
+    for person in HR:
+        _, again = told(bot, person)
+        assert "Tia Typo: `U0TYPO1`, found this week" in again, again
+    forgive_homes_to_nobody(bot)
+
+
+def test_a_dm_withheld_when_every_hr_person_was_told_this_week_reads_no_first_mark(bot: RunningBot) -> None:
+    load_org(bot.sessions, bot.clock.now(), ORG_WITH_TYPOS)
+    load_policy(bot.sessions, bot.clock.now())
+    homes_sent_again(bot)
+    assert [len(told(bot, person)) for person in HR] == [1, 1]
+
+    bot.clock.advance(timedelta(hours=1))
+    queue_dm(bot, "news-while-marked", "U0TYPO1")
+    with audit_reads(bot) as reads:
+        drain_outbox(bot.runtime.deps, bot.runtime.app.client)
+
+    assert last_error(bot, "news-while-marked") is not None
+    assert [len(told(bot, person)) for person in HR] == [1, 1]
+    assert reads, "the batch's marks are read"
+    assert not [read for read in reads if "GROUP BY" in read], "nothing of when each was first marked"
     forgive_homes_to_nobody(bot)
