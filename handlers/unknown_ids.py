@@ -159,7 +159,7 @@ def found_again(session: Session, sends: list[tuple[Claimed, SendOutcome]], mark
         unknown_ids.found_again(session, workspace, slack_ids, now=now)
         again = withheld_requests.send_again(session, workspace, slack_ids, given_up_as=DM_WITHHELD_UNKNOWN, now=now)
         log.info(
-            "workspace #%s: Slack took a Home or DM to %d id(s) marked as nobody's: unmarked, %d requests due again",
+            "workspace #%s: Slack took a Home or DM to %d id(s) marked as nobody's: unmarked, %d request DMs due again",
             workspace_id,
             len(slack_ids),
             again,
@@ -181,7 +181,7 @@ def opened(session: Session, workspace: Workspace, person: Employee, now: dateti
             session, workspace, {person.slack_id}, given_up_as=DM_WITHHELD_UNKNOWN, now=now
         )
         log.info(
-            "workspace #%s: someone opened their Home, their id marked as nobody's: unmarked, %d requests due again",
+            "workspace #%s: someone opened their Home, their id marked as nobody's: unmarked, %d request DMs due again",
             workspace.id,
             again,
         )

@@ -29,10 +29,12 @@ _PEOPLE = select(Employee).where(
 _REQUESTS = select(Resolution).where(  # ix_resolutions_decider_waiting
     Resolution.decider_id == bindparam("person_id"), Resolution.status == "pending"
 )
+_ADMINS = select(Employee.id).where(Employee.workspace_id == bindparam("workspace_id"), Employee.role == "admin")
 _OTHERS_WAITING = select(Resolution).where(  # ix_resolutions_waiting
     Resolution.workspace_id == bindparam("workspace_id"),
     Resolution.status == "pending",
-    Resolution.decider_id.is_distinct_from(bindparam("person_id")),
+    Resolution.decider_id != bindparam("person_id"),
+    Resolution.decider_id.in_(_ADMINS),  # sent to every admin; one handed to a manager since waits on them alone
 )
 _NOMINATIONS = select(Nomination).where(  # ix_nominations_approver_waiting
     Nomination.approver_id == bindparam("person_id"), Nomination.status == "pending"
@@ -68,7 +70,8 @@ def asking_keys(session: Session, person: Employee) -> list[str]:
 def _requests_theirs(session: Session, person: Employee) -> list[Resolution]:
     """The pending requests `person` may decide: those recorded as waiting on them, and for an admin those sent to
     several admins at once (a requester with no manager, an escalation to the other admins), which record only the
-    first of them; only those with a DM that asked this admin are sent again (`_last_asking`)."""
+    first of them and still wait on an admin; only those with a DM that asked this admin are sent again
+    (`_last_asking`)."""
     theirs = [r for r in session.scalars(_REQUESTS, {"person_id": person.id}) if deciders.decider_fits(r, person)]
     if person.role == "admin":
         others = session.scalars(_OTHERS_WAITING, {"workspace_id": person.workspace_id, "person_id": person.id})

@@ -7,9 +7,10 @@ from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from handlers.jobs.follow_up_pending_requests import follow_up_pending_requests
+from models import Resolution
 from services.rewards.approvals import REQUEST_KEY
 from tests.conftest import RunningBot
 from tests.e2e.test_home_again_sending import queue_homes_again
@@ -130,6 +131,28 @@ def test_a_request_sent_to_every_admin_goes_again_to_a_second_admin_once_known(b
 
     [asked] = bot.slack.messages_to(BEA)
     assert "refund of $80" in asked.text and BUTTONS in str(asked.args["blocks"])
+
+
+def test_a_request_sent_to_every_admin_then_handed_to_a_manager_is_not_sent_again_to_a_second_admin(
+    bot: RunningBot,
+) -> None:
+    """Bea's copy was withheld; the request then went to Maya (Sam under her, Ada no admin): it waits on Maya now."""
+    bea_marked(bot)
+    bot.driver.command("U0AGENT1", "/resolve", OVER_THE_LIMIT)
+    drain(bot)
+    handed_to_maya = (
+        NO_MANAGER_TWO_ADMINS.replace("frontline,,sam@", "frontline,U0MGR1,sam@")
+        .replace("Operations,admin,,ada@", "Operations,frontline,,ada@")
+        .replace(",U0ADMIN,", f",{BEA},")
+    )
+    load_org(bot.sessions, bot.clock.now(), handed_to_maya)
+    with bot.sessions() as session:
+        [waiting] = session.scalars(select(Resolution).where(Resolution.status == "pending"))
+        assert waiting.decider is not None and waiting.decider.slack_id == "U0MGR1"
+
+    bea_opens_her_home(bot)
+
+    assert not [c for c in bot.slack.messages_to(BEA) if "refund of $80" in c.text]
 
 
 @contextmanager
