@@ -29,6 +29,10 @@ _LEAD = re.compile(rf"[{LETTERS}0-9-]*")
 _LAST_PART = re.compile(r"([,.\u2014])(\d+)$")
 """A comma, a point or an em dash before the reference's last digits, which may be a pause of the sentence:
 `order 1234—2 items missing` (an en dash is a range's or a part's, `order 12–34`)."""
+_PAUSES = {",": "comma", "\u2014": "em dash"}
+"""Marks people type as a pause of the sentence, so another number and a word after them (`order 1234,5 late`, `order
+1234—5 late`) are asked about. A point stays: between digits it is a code's part as often as a version's or a
+decimal's (`order 1234.5 late` is order `1234.5`)."""
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+|\d{1,3}(?:\.\d{3})+")
 """`1,234`, `12,345,678`, `1.234`: groups of three digits after one to three, a number written with thousands. Three
 digits after a longer one are not (`1234,150 minutes`: order 1234, not customer `1234150`)."""
@@ -64,18 +68,19 @@ def names_no_customer(number_and_after: str) -> bool:
 def reference_before(number: str, after: str, *, written: str) -> str:
     """The reference read, without a last part after a comma, a point or an em dash that counts something or spans
     time (`order 1234,5 items`, `order 1234,150 minutes`: order 1234, not 12345); a number written with thousands
-    stays whole (`order 1,234 items`). A comma before another number followed by a word (`order 1234,5 late`), or a
-    sign before a digit (`order 12〿34`, `order 45:12 late`), is asked about, not a time of day typed onto it (`#12:30
-    delivery`), nor a count after a dash or a slash (`order 5521-3 boxes missing`, `order 1234/5 items missing`:
-    `_refuse_joined_count`). `written` is what comes before it (`order `, `#`)."""
+    stays whole (`order 1,234 items`). A comma or an em dash before another number followed by a word (`order 1234,5
+    late`, `order 1234—5 late`: `_PAUSES`), or a sign before a digit (`order 12〿34`, `order 45:12 late`), is asked
+    about, not a time of day typed onto it (`#12:30 delivery`), nor a count after a dash or a slash (`order 5521-3
+    boxes missing`, `order 1234/5 items missing`: `_refuse_joined_count`). `written` is what comes
+    before it (`order `, `#`)."""
     _refuse_joined_count(number, after, written=written)
     part = _LAST_PART.search(number)
     if part and not _THOUSANDS.fullmatch(number) and after[:1].isspace():
         short = number[: part.start()]
         if counts(part[2], after) or spans_time(part[2], after):
             return short
-        if part[1] == "," and after.split()[:1] and after.split()[0][:1].isalpha():
-            _ask(short, number, apart=f"{written}{short}, {part[2]} …", mark="comma")
+        if part[1] in _PAUSES and after.split()[:1] and after.split()[0][:1].isalpha():
+            _ask(short, number, apart=f"{written}{short}, {part[2]} …", mark=_PAUSES[part[1]])
     if after[:1] not in _ENDING and after[1:2].isdigit():
         long = number + after[0] + _LEAD.match(after, 1).group()  # type: ignore[union-attr]  # `*` always matches
         if not _CLOCK.fullmatch(long):

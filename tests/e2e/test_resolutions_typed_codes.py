@@ -41,3 +41,24 @@ def test_a_count_after_a_dash_of_a_code_with_letters_is_asked_about(bot: Running
     assert "Is the customer reference `A5521` or `A5521-3`?" in boxes.text
     assert "Is the customer reference `INV-2024` or `INV-2024-3`?" in days.text
     assert resolutions(bot) == []
+
+
+def test_an_em_dash_before_a_number_and_a_word_is_asked_and_a_point_reads_whole(bot: RunningBot) -> None:
+    """`order 1234—5 late` was customer `12345` without a word: a second refund for order 1234 passed its limit unseen.
+    An em dash is the sentence's pause, as a comma is; a point between digits is a code's part, `order 1234.5`."""
+    with_policy(bot, "refund = { per_incident = 50, per_customer_30d = 100 }")
+    through_the_form(bot, "40", "1234")
+    bot.clock.advance(timedelta(days=2))
+
+    asked = bot.driver.command("U0AGENT1", "/resolve", "refund 40 order 1234\u20145 late")
+    apart = bot.driver.command("U0AGENT1", "/resolve", "refund 40 order 1234, 5 late")
+    pointed = bot.driver.command("U0AGENT1", "/resolve", "refund 40 order 1234.5 late")
+
+    assert "Is the customer reference `1234` or `1234\u20145`?" in asked.text
+    assert "or `order 1234, 5 …` if the number after the em dash is not part of it" in asked.text
+    assert all("Logged your refund of $40." in reply.text for reply in (apart, pointed))
+    assert [(r.customer_ref, r.customer_key) for r in resolutions(bot)] == [
+        ("1234", "1234"),
+        ("order 1234", "1234"),
+        ("order 1234.5", "12345"),
+    ]
