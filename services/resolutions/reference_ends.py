@@ -29,13 +29,19 @@ _LEAD = re.compile(rf"[{LETTERS}0-9-]*")
 _LAST_PART = re.compile(r"([,.\u2014])(\d+)$")
 """A comma, a point or an em dash before the reference's last digits, which may be a pause of the sentence:
 `order 1234—2 items missing` (an en dash is a range's or a part's, `order 12–34`)."""
+_PAUSES = {",": "comma", "\u2014": "em dash"}
+"""Marks people type as a pause of the sentence, so another number and a word after them (`order 1234,5 late`, `order
+1234—5 late`) are asked about. A point stays: between digits it is a code's part as often as a version's or a
+decimal's (`order 1234.5 late` is order `1234.5`)."""
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+|\d{1,3}(?:\.\d{3})+")
 """`1,234`, `12,345,678`, `1.234`: groups of three digits after one to three, a number written with thousands. Three
 digits after a longer one are not (`1234,150 minutes`: order 1234, not customer `1234150`)."""
-_JOINED_COUNT = re.compile(r"(\d+)([-\u2010\u2012\u2013\u2212/])(\d{1,3})")
-"""`5521-3`, `45-2`, `1234/5`: a hyphen, an en dash or a slash before a reference's last one to three digits, which may
-count something (`order 5521-3 boxes missing`, `ticket 45-2 days no reply`, `order 1234/5 items missing`) or be its own
-part (`order 5521-3 arrived`, `order 1234/5 arrived`): the form keys it `55213` or `12345` either way."""
+_JOINED_COUNT = re.compile(rf"((?:[{LETTERS}0-9-]*[{LETTERS}-])?)(\d+)([-\u2010\u2012\u2013\u2212/])(\d{{1,3}})")
+"""`5521-3`, `45-2`, `1234/5`, `AB12/5`, `INV-2024-3`: a hyphen, an en dash or a slash between digits before a
+reference's last one to three digits, which may count something (`order 5521-3 boxes missing`, `ticket 45-2 days no
+reply`, `order AB12/5 items missing`) or be its own part (`order 5521-3 arrived`, `order AB12/5 arrived`): the form
+keys it `55213` or `ab125` either way. Letters first are the reference's (`AB12`); letters alone before the mark are
+a code's part (`order AB-3 days late` is `AB-3`)."""
 _YEAR = re.compile(r"(?:19|20)\d\d")
 """`2024` in `invoice 2024/123`: a year, which a reference's serial follows."""
 _ENDING = " \t\n.,;!?()[]{}<>\"'“”‘’«»„‚+&"
@@ -62,18 +68,19 @@ def names_no_customer(number_and_after: str) -> bool:
 def reference_before(number: str, after: str, *, written: str) -> str:
     """The reference read, without a last part after a comma, a point or an em dash that counts something or spans
     time (`order 1234,5 items`, `order 1234,150 minutes`: order 1234, not 12345); a number written with thousands
-    stays whole (`order 1,234 items`). A comma before another number followed by a word (`order 1234,5 late`), or a
-    sign before a digit (`order 12〿34`, `order 45:12 late`), is asked about, not a time of day typed onto it (`#12:30
-    delivery`), nor a count after a dash or a slash (`order 5521-3 boxes missing`, `order 1234/5 items missing`:
-    `_refuse_joined_count`). `written` is what comes before it (`order `, `#`)."""
+    stays whole (`order 1,234 items`). A comma or an em dash before another number followed by a word (`order 1234,5
+    late`, `order 1234—5 late`: `_PAUSES`), or a sign before a digit (`order 12〿34`, `order 45:12 late`), is asked
+    about, not a time of day typed onto it (`#12:30 delivery`), nor a count after a dash or a slash (`order 5521-3
+    boxes missing`, `order 1234/5 items missing`: `_refuse_joined_count`). `written` is what comes
+    before it (`order `, `#`)."""
     _refuse_joined_count(number, after, written=written)
     part = _LAST_PART.search(number)
     if part and not _THOUSANDS.fullmatch(number) and after[:1].isspace():
         short = number[: part.start()]
         if counts(part[2], after) or spans_time(part[2], after):
             return short
-        if part[1] == "," and after.split()[:1] and after.split()[0][:1].isalpha():
-            _ask(short, number, apart=f"{written}{short}, {part[2]} …", mark="comma")
+        if part[1] in _PAUSES and after.split()[:1] and after.split()[0][:1].isalpha():
+            _ask(short, number, apart=f"{written}{short}, {part[2]} …", mark=_PAUSES[part[1]])
     if after[:1] not in _ENDING and after[1:2].isdigit():
         long = number + after[0] + _LEAD.match(after, 1).group()  # type: ignore[union-attr]  # `*` always matches
         if not _CLOCK.fullmatch(long):
@@ -84,12 +91,16 @@ def reference_before(number: str, after: str, *, written: str) -> str:
 def _refuse_joined_count(number: str, after: str, *, written: str) -> None:
     """`order 5521-3 boxes missing` was customer `55213`, and `order 1234/5 items missing` customer `12345`, without a
     word: a hyphen or a slash may join a reference's parts as well as end it before a count, so either reading could
-    file the fix under another customer, and it is asked about. Unless it reads whole (`_reads_whole`)."""
+    file the fix under another customer, and it is asked about, with letters first too (`order AB12/5 items missing`,
+    `order A5521-3 boxes missing`). Unless it reads whole (`_reads_whole`, `_code_reads_whole`)."""
     joined = _JOINED_COUNT.fullmatch(number)
-    if not joined or not after[:1].isspace() or _reads_whole(*joined.groups()):
+    if not joined or not after[:1].isspace():
         return
-    first, mark, last = joined.groups()
+    letters, digits, mark, last = joined.groups()
+    if _code_reads_whole(digits, mark, last) if letters else _reads_whole(digits, mark, last):
+        return
     if counts(last, after) or spans_time(last, after):
+        first = letters + digits
         _ask(first, number, apart=f"{written}{first}, {last} …", mark="slash" if mark == "/" else "dash")
 
 
@@ -99,11 +110,15 @@ def _reads_whole(first: str, mark: str, last: str) -> bool:
     month after a slash (`order 12/5 items missing`), a year and a serial after a slash or three digits after a dash
     (`invoice 2024/123`, `invoice 2024-123`, as `2024/0012` is). A year and one or two digits after a dash stay asked
     about, as they were before a slash was (`order 2024-3 boxes missing`)."""
-    if len(last) == 3 and len(first) < 4:
-        return True
-    if _YEAR.fullmatch(first) and (mark == "/" or len(last) == 3):
+    if _code_reads_whole(first, mark, last):
         return True
     return _like_a_date(first, last) if mark == "/" else _goes_up(first, last)
+
+
+def _code_reads_whole(digits: str, mark: str, last: str) -> bool:
+    """After letters, the parts of a code as `_reads_whole` keeps them (`SKU-12-345`, `INV-2024/123`, `INV-2024-123`),
+    though never a date or a range: `order AB12/5 items missing` and `order AB2-3 days late` are asked about."""
+    return (len(last) == 3 and len(digits) < 4) or bool(_YEAR.fullmatch(digits) and (mark == "/" or len(last) == 3))
 
 
 def _like_a_date(first: str, last: str) -> bool:
