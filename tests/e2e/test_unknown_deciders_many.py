@@ -4,7 +4,12 @@ handed to a marked decider in one summary hear, each once, that the decider cann
 
 from datetime import timedelta
 
+from sqlalchemy import select
+
+from handlers import withheld_summary
 from handlers.handover_summary import SUMMARY_OVER
+from models import AuditEvent, Workspace
+from services.unknown_ids import MARKED
 from tests.conftest import RunningBot
 from tests.e2e.test_home_again_sending import queue_homes_again
 from tests.e2e.test_people_leaving import reimport
@@ -43,6 +48,23 @@ def test_many_requests_withheld_reach_their_manager_as_one_summary(bot: RunningB
     [summary] = bot.slack.messages_to(TYPO)
     assert f"{SUMMARY_OVER + 2} requests wait for your decision" in summary.text, summary.text
     assert WHERE in str(summary.args["blocks"]) and BUTTONS not in str(summary.args["blocks"])
+
+
+def test_a_second_process_lifting_the_same_mark_queues_no_second_summary(bot: RunningBot) -> None:
+    withheld_from_maya(bot, SUMMARY_OVER + 1)
+    with bot.sessions() as session:
+        marked_at = session.scalars(select(AuditEvent.at).where(AuditEvent.action == MARKED)).one()
+    maya_opens_her_home(bot)
+
+    bot.clock.advance(timedelta(minutes=1))
+    with bot.sessions() as session:  # another process, having read the same mark, lifts it too, a little later
+        workspace = session.scalars(select(Workspace)).one()
+        withheld_summary.send_again(session, workspace, {TYPO: marked_at}, bot.clock.now())
+        session.commit()
+    drain(bot)
+
+    [summary] = bot.slack.messages_to(TYPO)
+    assert f"{SUMMARY_OVER + 1} requests wait for your decision" in summary.text, summary.text
 
 
 def test_a_few_requests_withheld_reach_their_manager_one_dm_each(bot: RunningBot) -> None:
