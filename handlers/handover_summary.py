@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from handlers.blocks.kit import name_of, text_block
-from handlers.blocks.resolutions_waiting import HOME_WAITING
+from handlers.blocks.summaries import SUMMARIZED_KINDS, SUMMARY_OVER, WHERE_THEY_ARE, counted
 from handlers.message_updates import queue_updates
 from models import Employee, Nomination, Resolution, Workspace
 from services import follow_ups, handover_summaries, outbox, outbox_series, settled_updates
@@ -22,17 +22,9 @@ from services.outbox_keys import HANDOVER_SUMMARY, IN_SUMMARY, IN_SUMMARY_OF, SU
 from services.settling import Settled
 from services.text import duration_words, plural
 
-SUMMARY_OVER = 5
-"""Up to this many requests (or nominations) handed to one person at once come one DM each, with the buttons; more, in
-one summary."""
-SUMMARIZED_KINDS = {"resolution": "request", "nomination": "reward nomination"}
 KEY_PREFIX = HANDOVER_SUMMARY
 SUMMARY_NOTE = IN_SUMMARY_OF
 PREVIOUS_NAMED = 3
-WHERE_THEY_ARE = (
-    "Latitude's Home tab lists what waits for your decision, the oldest first, each with its buttons: the oldest "
-    f"{HOME_WAITING}, and the next ones as you decide those."
-)
 
 
 Summarized = set[tuple[int, str]]
@@ -143,7 +135,7 @@ def _left_shown(left: SummaryLeft) -> dict[str, object]:
         verb = "waits" if waiting == 1 else "wait"
         text = f"{still[0].upper()}{still[1:]} handed to you at once still {verb} for your decision"
         return {"text": text, "blocks": [text_block(f"*{text}.* {WHERE_THEY_ARE}")]}
-    told, count = _counted(left.told), sum(left.told.values())
+    told, count = counted(left.told), sum(left.told.values())
     if left.decided == count:
         text = f"All {told} handed to you at once are decided: none waits for you"
     elif left.decided == 0:
@@ -167,15 +159,10 @@ def _still(waiting: int, told: int, kind: str) -> str:
     return f"{waiting or 'none'} of the {them}"
 
 
-def _counted(told: dict[str, int]) -> str:
-    """ "12 requests", "6 requests and 6 reward nominations"."""
-    return " and ".join(plural(told[kind], word) for kind, word in SUMMARIZED_KINDS.items() if told.get(kind))
-
-
 def _summary(session: Session, handovers: list[Handover], now: datetime) -> tuple[str, str]:
     """The notification text and the message: who no longer decides them, how many, the oldest's wait, the Home."""
     created = min(_created_at(session, handover) for handover in handovers)
-    count = _counted(Counter(handover.kind for handover in handovers))
+    count = counted(Counter(handover.kind for handover in handovers))
     waited = duration_words(now - created)
     text = f"{count} now wait for your decision; the oldest has waited {waited}"
     previous = list({h.previous.id: h.previous for h in handovers if h.previous is not None}.values())

@@ -7,7 +7,8 @@ requester is told it did not reach them, and each HR person and admin what to fi
 per request and decider. The request still waits, and goes one level up once it has waited too long, as any other
 does. A decider Slack deactivated is handed over instead (handlers/departures.py).
 A hand-over summary (handlers/handover_summary.py) refused so tells HR alone, once per decider: its requesters were
-told of the hand-over already.
+told of the hand-over already. One withheld for a marked id tells the requester of each request or nomination it told
+of, as a hand-over DM of its own withheld would have.
 A request withheld from a decider whose org-file Slack id Slack has nobody of (handlers/unknown_ids.py) tells its
 requester, HR or not, once per request and decider, that the decider cannot be reached yet and what becomes of it
 (the command's own reply says it instead when it can: handlers/unknown_deciders.py); HR hear of the id itself in
@@ -20,7 +21,7 @@ command hears it in the command's own reply, which is no DM (`say_if_unreached`)
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -87,7 +88,7 @@ def notices(
 
 def _owed(session: Session, delivery: Claimed, error: str, now: datetime, in_reply: bool) -> list[Told]:
     if error == DM_WITHHELD_UNKNOWN:  # HR hear of the id itself, once a week (handlers/unknown_ids.py)
-        return _for_request(session, delivery, error, in_reply=in_reply)
+        return _for_summarized(session, delivery, in_reply) or _for_request(session, delivery, error, in_reply=in_reply)
     return (
         _for_summary(session, delivery, error)
         or _for_digest(session, delivery, error, now)
@@ -128,6 +129,26 @@ def _for_summary(session: Session, delivery: Claimed, error: str) -> list[Told]:
         Told(workspace, key + person.slack_id, summary_notice(person.slack_id, decider, count, error))
         for person in approvals.hr_people(session, workspace.id)
         if person.slack_id != decider
+    ]
+
+
+def _for_summarized(session: Session, delivery: Claimed, in_reply: bool) -> list[Told]:
+    """A hand-over summary withheld: each request or nomination it told of tells its requester, as its own hand-over
+    DM withheld would have (under the same key: once per request and decider)."""
+    if SUMMARY.match(delivery.idempotency_key) is None:
+        return []
+    prefixes = {"resolution": "resolution:", "nomination": approvals.REQUEST_KEY}
+    handed = [
+        f"{prefixes[kind]}{item}:handover:"
+        for kind, note in SUMMARY_TOLD_NOTES.items()
+        for item in delivery.payload.get(note) or []
+    ]
+    return [
+        told
+        for key in handed
+        for told in _for_request(
+            session, replace(delivery, idempotency_key=key), DM_WITHHELD_UNKNOWN, in_reply=in_reply
+        )
     ]
 
 

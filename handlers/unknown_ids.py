@@ -12,7 +12,8 @@ again meanwhile; again within the week only when an id they were not told of tha
 (never for a mark lifted). A person Slack only deactivated is a departure (handlers/departures.py), not a mistyped
 id: nobody is told here. A Home to a marked id that Slack accepts (one asked for when the person opened it), or the
 person opening their Home, lifts the mark (`found_again`, `opened`): DMs to a marked id are withheld, so none reaches
-Slack to show it. Only the requests still waiting on them are sent again then (services/withheld_requests.py). The
+Slack to show it. Only the requests still waiting on them are sent again then, past a few in one summary
+(handlers/withheld_summary.py). The
 marks are read once a batch (`marked_in`), for the workspaces with a DM or Home in it.
 """
 
@@ -21,13 +22,14 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from handlers import withheld_summary
 from handlers.blocks.unknown_ids import UnknownId, unknown_ids_notice
 from handlers.delivery_refusals import PUBLISH
 from handlers.home_readers import CONFIRMED_UNKNOWN, DM_WITHHELD_UNKNOWN, WITHHELD_UNKNOWN
 from handlers.messages_tab import held_back, is_dm
 from handlers.request_refusals import Told
 from models import Employee, Workspace
-from services import directory, home_tab, unknown_ids, withheld_requests
+from services import directory, home_tab, unknown_ids
 from services.outbox import Claimed, SendOutcome
 from services.outbox_keys import SLACK_ID_UNKNOWN_TOLD
 from services.rewards import approvals
@@ -157,9 +159,10 @@ def found_again(session: Session, sends: list[tuple[Claimed, SendOutcome]], mark
     for workspace_id, slack_ids in sorted(found.items()):
         workspace = session.get_one(Workspace, workspace_id)
         unknown_ids.found_again(session, workspace, slack_ids, now=now)
-        again = withheld_requests.send_again(session, workspace, slack_ids, given_up_as=DM_WITHHELD_UNKNOWN, now=now)
+        marks = marked[workspace_id]
+        again = withheld_summary.send_again(session, workspace, {one: marks[one] for one in slack_ids}, now)
         log.info(
-            "workspace #%s: Slack took a Home or DM to %d id(s) marked as nobody's: unmarked, %d request DMs due again",
+            "workspace #%s: Slack took a Home or DM to %d id(s) marked as nobody's: unmarked, %d DMs due again",
             workspace_id,
             len(slack_ids),
             again,
@@ -176,12 +179,12 @@ def opened(session: Session, workspace: Workspace, person: Employee, now: dateti
     """Someone opened their Home: Slack knows their id, and a mark on it is lifted. Asked only when the opening is
     noted (services/home_tab.opening_due, once in 10 minutes a person), not at every opening. The requests withheld
     from them that still wait on them go out now; their Home, published as they opened it, shows the rest."""
-    if home_tab.opening_due(person, now) and unknown_ids.lift(session, workspace, person.slack_id, now=now):
-        again = withheld_requests.send_again(
-            session, workspace, {person.slack_id}, given_up_as=DM_WITHHELD_UNKNOWN, now=now
-        )
+    if home_tab.opening_due(person, now) and (
+        marked_at := unknown_ids.lift(session, workspace, person.slack_id, now=now)
+    ):
+        again = withheld_summary.send_again(session, workspace, {person.slack_id: marked_at}, now)
         log.info(
-            "workspace #%s: someone opened their Home, their id marked as nobody's: unmarked, %d request DMs due again",
+            "workspace #%s: someone opened their Home, their id marked as nobody's: unmarked, %d DMs due again",
             workspace.id,
             again,
         )

@@ -115,12 +115,12 @@ def found_again(session: Session, workspace: Workspace, slack_ids: set[str], *, 
         audit.record(session, workspace=workspace, actor="slack", action=FOUND, subject=slack_id, now=now)
 
 
-def lift(session: Session, workspace: Workspace, slack_id: str, *, now: datetime) -> bool:
-    """Slack shows it knows `slack_id` (they opened their Home): a mark on it is lifted; whether there was one."""
-    if slack_id not in marked_among(session, [workspace.id]).get(workspace.id, {}):
-        return False
-    found_again(session, workspace, {slack_id}, now=now)
-    return True
+def lift(session: Session, workspace: Workspace, slack_id: str, *, now: datetime) -> datetime | None:
+    """Slack shows it knows `slack_id` (they opened their Home): a mark on it is lifted; when it was made, if any."""
+    marked_at = marked_among(session, [workspace.id]).get(workspace.id, {}).get(slack_id)
+    if marked_at is not None:
+        found_again(session, workspace, {slack_id}, now=now)
+    return marked_at
 
 
 def listed_under(session: Session, key_prefix: str) -> set[str]:

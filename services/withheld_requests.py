@@ -4,12 +4,15 @@ Slack shows it knows them (services/unknown_ids.py). Callers commit.
 Only the one DM that asked them to decide each request still waiting on them goes again (the last of its request,
 hand-over or escalation DMs to them; of hand-overs told in one summary, that summary): the requests decided or handed
 on meanwhile, their reminders, and every other DM given up while they were marked (digests, news, pulse invitations)
-stay given up, stale by now; the Home, published when the mark lifts, shows what waits on them. The work grows with
-their waiting requests (an admin's: the workspace's, as a request sent to every admin records only the first), read
-from an index, and their DMs from the outbox key's: never with the workspace's deliveries.
+stay given up, stale by now; the Home, published when the mark lifts, shows what waits on them. Past a
+few, none goes again and one summary tells of them (handlers/withheld_summary.py, keyed by `summary_key`). The work
+grows with their waiting requests (an admin's: the workspace's, as a request sent to every admin records only the
+first), read from an index, and their DMs from the outbox key's: never with the workspace's deliveries.
 """
 
+from collections import Counter
 from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, bindparam, or_, select
@@ -17,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from models import Delivery, Employee, Nomination, Resolution, Workspace
 from services import deciders, messages_tab
-from services.outbox_keys import IN_SUMMARY, IN_SUMMARY_OF, UNDER_PREFIX, prefix_bounds
+from services.outbox_keys import IN_SUMMARY, IN_SUMMARY_OF, UNDER_PREFIX, WITHHELD_SUMMARY, prefix_bounds
 from services.resolutions import decisions
 from services.rewards.approvals import REQUEST_KEY
 
@@ -46,25 +49,47 @@ _KEYED = (  # a key and those under it (`<key>:…`), never another's whose id s
 )
 
 
-def send_again(
-    session: Session, workspace: Workspace, slack_ids: Collection[str], *, given_up_as: str, now: datetime
-) -> int:
-    """Make due now the DM that asked each of these people to decide a request still waiting on them, given up unsent
-    as `given_up_as` while they were marked; how many. Set-based: a sender taking one meanwhile is not undone."""
+@dataclass(frozen=True)
+class Waiting:
+    """What waits on one person whose mark lifted: the keys of the DMs that asked them to decide it, and how many
+    requests (`resolution`) and nominations (`nomination`) those asked of."""
+
+    person: Employee
+    keys: list[str]
+    told: Counter[str]
+
+
+def waiting_on(session: Session, workspace: Workspace, slack_ids: Collection[str]) -> list[Waiting]:
+    """For each of these people, the last DM that asked them to decide each request or nomination still theirs."""
     people = session.scalars(_PEOPLE, {"workspace_id": workspace.id, "slack_ids": sorted(slack_ids)})
-    keys = dict.fromkeys(key for person in people for key in asking_keys(session, person))  # a summary told of many
+    return [_waiting(session, person) for person in people]
+
+
+def send_again(session: Session, waiting: Collection[Waiting], *, given_up_as: str, now: datetime) -> int:
+    """Make due now the DMs that asked them to decide, given up unsent as `given_up_as` while they were marked; how
+    many. Set-based: a sender taking one meanwhile is not undone."""
+    keys = dict.fromkeys(key for one in waiting for key in one.keys)  # a summary told of many
     return messages_tab.queue_again(session, keys=list(keys), given_up_as=(given_up_as,), now=now)
 
 
-def asking_keys(session: Session, person: Employee) -> list[str]:
-    """The key of the last DM that asked `person` to decide each request or nomination still theirs to decide."""
-    keys = []
+def summary_key(workspace: Workspace, person: Employee, marked_at: datetime) -> str:
+    """One summary a person and lifted mark, however many processes lift it: the mark's own time names it."""
+    return f"{WITHHELD_SUMMARY}{workspace.slack_team_id}:{person.slack_id}:{marked_at.isoformat()}"
+
+
+def _waiting(session: Session, person: Employee) -> Waiting:
+    keys: list[str] = []
+    told: Counter[str] = Counter()
     for resolution in _requests_theirs(session, person):
-        keys += _last_asking(session, f"resolution:{resolution.id}", person, _asks_to_resolve)
+        asking = _last_asking(session, f"resolution:{resolution.id}", person, _asks_to_resolve)
+        keys += asking
+        told["resolution"] += len(asking)
     for nomination in session.scalars(_NOMINATIONS, {"person_id": person.id}):
         if deciders.approver_fits(nomination, person):
-            keys += _last_asking(session, f"{REQUEST_KEY}{nomination.id}", person, _asks_to_approve)
-    return keys
+            asking = _last_asking(session, f"{REQUEST_KEY}{nomination.id}", person, _asks_to_approve)
+            keys += asking
+            told["nomination"] += len(asking)
+    return Waiting(person, list(dict.fromkeys(keys)), +told)
 
 
 def _requests_theirs(session: Session, person: Employee) -> list[Resolution]:

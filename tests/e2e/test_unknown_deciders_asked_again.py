@@ -119,7 +119,7 @@ def test_a_nomination_its_marked_approver_may_no_longer_approve_is_not_sent_them
     assert bot.slack.messages_to(BO) == []
 
 
-def test_requests_handed_to_a_marked_manager_in_a_summary_go_again_as_that_summary(bot: RunningBot) -> None:
+def test_requests_handed_to_a_marked_manager_in_a_summary_go_again_as_one_summary(bot: RunningBot) -> None:
     load_org(bot.sessions, bot.clock.now(), SAM_UNDER_OMAR)
     load_policy(bot.sessions, bot.clock.now())
     queue_homes_again(bot, TYPO)
@@ -134,4 +134,4 @@ def test_requests_handed_to_a_marked_manager_in_a_summary_go_again_as_that_summa
     maya_opens_her_home(bot)
 
     [summary] = bot.slack.messages_to(TYPO)
-    assert f"{SUMMARY_OVER + 1} requests now wait for your decision" in summary.text, summary.text
+    assert f"{SUMMARY_OVER + 1} requests wait for your decision" in summary.text, summary.text
