@@ -49,7 +49,9 @@ def test_a_count_after_a_slash_or_a_dash_of_a_code_with_letters_is_asked_about(
     [
         ("order INV-2024-0042 late", "order INV-2024-0042"),
         ("order AB-1234 late", "order AB-1234"),
-        ("order SKU-12-345 late", "order SKU-12-345"),
+        ("order SKU-12-345 units damaged", "order SKU-12-345"),
+        ("order 12-34-5 items missing", "order 12-34-5"),
+        ("order 2024-12-3 days late", "order 2024-12-3"),
         ("order A1234/5678 late", "order A1234/5678"),
         ("order AB12 3 items missing", "order AB12"),
         ("order AB12/5 arrived", "order AB12/5"),
