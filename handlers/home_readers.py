@@ -39,6 +39,9 @@ HR hear of it again only if the mark still stands when the batch is recorded, an
 DM_WITHHELD_UNKNOWN = "not_sent_slack_id_unknown"
 """The outcome of a DM given up unsent to an id marked as nobody's (handlers/unknown_ids.py): HR hear of it as of a
 Home withheld; a decision request's requester hears their decider cannot be reached (handlers/request_refusals.py)."""
+DM_TOLD_IN_WITHHELD_SUMMARY = "not_sent_told_in_withheld_summary"
+"""A DM withheld so (`DM_WITHHELD_UNKNOWN`) that the summary sent as the mark lifted told of instead
+(handlers/withheld_summary.py): given up for good."""
 ASK_TIMEOUT = 3
 """Seconds `users.info` is given, tried once: the Homes of a batch are sent one after another, and a slow answer
 would hold up the others (10 s each with the client's own timeout); not knowing is an error line, not a retry."""

@@ -12,9 +12,9 @@ again meanwhile; again within the week only when an id they were not told of tha
 (never for a mark lifted). A person Slack only deactivated is a departure (handlers/departures.py), not a mistyped
 id: nobody is told here. A Home to a marked id that Slack accepts (one asked for when the person opened it), or the
 person opening their Home, lifts the mark (`found_again`, `opened`): DMs to a marked id are withheld, so none reaches
-Slack to show it. Only the requests still waiting on them are sent again then, past a few in one summary
-(handlers/withheld_summary.py). The
-marks are read once a batch (`marked_in`), for the workspaces with a DM or Home in it.
+Slack to show it. Only the requests withheld from them that still wait on them are sent again then, past a few in
+one summary (handlers/withheld_summary.py). The marks are read once a batch (`marked_in`), for the workspaces with a
+DM or Home in it.
 """
 
 import logging
@@ -150,7 +150,7 @@ def withhold_in(
 def found_again(session: Session, sends: list[tuple[Claimed, SendOutcome]], marked: Marked, now: datetime) -> None:
     """Lift the marks of the ids `marked` that Slack accepted a Home or a DM to among `sends` (each answered by Slack,
     none taken as done unsent): it knows them, and the requests withheld from them that still wait on them go out now
-    (services/withheld_requests.py)."""
+    (handlers/withheld_summary.py)."""
     found: dict[int, set[str]] = {}
     for delivery, outcome in sends:
         reader = _reader(delivery)

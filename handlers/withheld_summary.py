@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from handlers.blocks.kit import text_block
 from handlers.blocks.summaries import SUMMARY_OVER, WHERE_THEY_ARE, counted
-from handlers.home_readers import DM_WITHHELD_UNKNOWN
+from handlers.home_readers import DM_TOLD_IN_WITHHELD_SUMMARY, DM_WITHHELD_UNKNOWN
 from models import Workspace
 from services import outbox, withheld_requests
 from services.withheld_requests import Waiting
@@ -22,7 +22,7 @@ from services.withheld_requests import Waiting
 def send_again(session: Session, workspace: Workspace, marks: Mapping[str, datetime], now: datetime) -> int:
     """Send again what asked these people (by Slack id, with when their id was marked) to decide what still waits on
     them, or one summary each of those with more than `SUMMARY_OVER`; how many DMs are due."""
-    waiting = withheld_requests.waiting_on(session, workspace, marks.keys())
+    waiting = withheld_requests.waiting_on(session, workspace, marks.keys(), given_up_as=DM_WITHHELD_UNKNOWN)
     many = [one for one in waiting if sum(one.told.values()) > SUMMARY_OVER]
     few = [one for one in waiting if sum(one.told.values()) <= SUMMARY_OVER]
     summaries = sum(_queue_summary(session, workspace, one, marks[one.person.slack_id], now) for one in many)
@@ -30,9 +30,12 @@ def send_again(session: Session, workspace: Workspace, marks: Mapping[str, datet
 
 
 def _queue_summary(session: Session, workspace: Workspace, waiting: Waiting, marked_at: datetime, now: datetime) -> int:
+    """One DM saying how many wait; the DMs it tells of instead are marked told, so that no later lift sends them."""
     key = withheld_requests.summary_key(workspace, waiting.person, marked_at)
     text = f"{counted(dict(waiting.told))} wait for your decision"
     payload = {"channel": waiting.person.slack_id, "text": text, "blocks": [text_block(f"*{text}.* {WHERE_THEY_ARE}")]}
-    return int(
-        outbox.enqueue(session, workspace=workspace, key=key, method="chat.postMessage", payload=payload, now=now)
+    queued = outbox.enqueue(session, workspace=workspace, key=key, method="chat.postMessage", payload=payload, now=now)
+    withheld_requests.told_in_summary(
+        session, waiting, given_up_as=DM_WITHHELD_UNKNOWN, told_as=DM_TOLD_IN_WITHHELD_SUMMARY
     )
+    return int(queued)

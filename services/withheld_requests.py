@@ -15,7 +15,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, or_, select
+from sqlalchemy import and_, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from models import Delivery, Employee, Nomination, Resolution, Workspace
@@ -42,6 +42,11 @@ _OTHERS_WAITING = select(Resolution).where(  # ix_resolutions_waiting
 _NOMINATIONS = select(Nomination).where(  # ix_nominations_approver_waiting
     Nomination.approver_id == bindparam("person_id"), Nomination.status == "pending"
 )
+_GIVEN_UP = select(Delivery.idempotency_key).where(  # uq_deliveries_idempotency_key
+    Delivery.idempotency_key.in_(bindparam("keys", expanding=True)),
+    Delivery.status == "failed",
+    Delivery.last_error == bindparam("given_up_as"),
+)
 _KEYED = (  # a key and those under it (`<key>:…`), never another's whose id starts with the same digits
     select(Delivery.idempotency_key, Delivery.method, Delivery.payload, Delivery.last_error)
     .where(or_(Delivery.idempotency_key == bindparam("key"), and_(*UNDER_PREFIX)))
@@ -59,10 +64,30 @@ class Waiting:
     told: Counter[str]
 
 
-def waiting_on(session: Session, workspace: Workspace, slack_ids: Collection[str]) -> list[Waiting]:
-    """For each of these people, the last DM that asked them to decide each request or nomination still theirs."""
+def waiting_on(
+    session: Session, workspace: Workspace, slack_ids: Collection[str], *, given_up_as: str
+) -> list[Waiting]:
+    """For each of these people, the last DM that asked them to decide each request or nomination still theirs, where
+    it was given up unsent as `given_up_as` while they were marked: one sent before the mark, or told of already in a
+    summary (`told_in_summary`), is neither counted nor sent again."""
     people = session.scalars(_PEOPLE, {"workspace_id": workspace.id, "slack_ids": sorted(slack_ids)})
-    return [_waiting(session, person) for person in people]
+    asked = {person: _asked(session, person) for person in people}
+    keys = sorted({key for pairs in asked.values() for _, key in pairs})
+    withheld = set(session.scalars(_GIVEN_UP, {"keys": keys, "given_up_as": given_up_as})) if keys else set()
+    return [
+        _withheld(person, [(kind, key) for kind, key in pairs if key in withheld]) for person, pairs in asked.items()
+    ]
+
+
+def told_in_summary(session: Session, waiting: Waiting, *, given_up_as: str, told_as: str) -> None:
+    """The DMs a summary told of instead stay given up, now as `told_as`: a later lift neither counts nor sends them."""
+    session.execute(
+        update(Delivery)
+        .where(Delivery.idempotency_key.in_(waiting.keys), Delivery.status == "failed")
+        .where(Delivery.last_error == given_up_as)
+        .values(last_error=told_as)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def send_again(session: Session, waiting: Collection[Waiting], *, given_up_as: str, now: datetime) -> int:
@@ -77,19 +102,22 @@ def summary_key(workspace: Workspace, person: Employee, marked_at: datetime) -> 
     return f"{WITHHELD_SUMMARY}{workspace.slack_team_id}:{person.slack_id}:{marked_at.isoformat()}"
 
 
-def _waiting(session: Session, person: Employee) -> Waiting:
-    keys: list[str] = []
-    told: Counter[str] = Counter()
-    for resolution in _requests_theirs(session, person):
-        asking = _last_asking(session, f"resolution:{resolution.id}", person, _asks_to_resolve)
-        keys += asking
-        told["resolution"] += len(asking)
+def _asked(session: Session, person: Employee) -> list[tuple[str, str]]:
+    """(kind, key of the last DM that asked `person` to decide it) of each request and nomination still theirs."""
+    asked = [
+        ("resolution", key)
+        for resolution in _requests_theirs(session, person)
+        for key in _last_asking(session, f"resolution:{resolution.id}", person, _asks_to_resolve)
+    ]
     for nomination in session.scalars(_NOMINATIONS, {"person_id": person.id}):
         if deciders.approver_fits(nomination, person):
-            asking = _last_asking(session, f"{REQUEST_KEY}{nomination.id}", person, _asks_to_approve)
-            keys += asking
-            told["nomination"] += len(asking)
-    return Waiting(person, list(dict.fromkeys(keys)), +told)
+            own = f"{REQUEST_KEY}{nomination.id}"
+            asked += [("nomination", key) for key in _last_asking(session, own, person, _asks_to_approve)]
+    return asked
+
+
+def _withheld(person: Employee, asked: list[tuple[str, str]]) -> Waiting:
+    return Waiting(person, list(dict.fromkeys(key for _, key in asked)), Counter(kind for kind, _ in asked))
 
 
 def _requests_theirs(session: Session, person: Employee) -> list[Resolution]:

@@ -3,7 +3,7 @@ an escalation's as much as a request's, and of several to them only the last, ne
 
 from datetime import timedelta
 
-from handlers.handover_summary import SUMMARY_OVER
+from handlers.blocks.summaries import SUMMARY_OVER
 from tests.conftest import RunningBot
 from tests.e2e.test_home_again_sending import queue_homes_again
 from tests.e2e.test_people_leaving import reimport

@@ -7,8 +7,9 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from handlers import withheld_summary
-from handlers.handover_summary import SUMMARY_OVER
+from handlers.blocks.summaries import SUMMARY_OVER
 from models import AuditEvent, Workspace
+from services import unknown_ids
 from services.unknown_ids import MARKED
 from tests.conftest import RunningBot
 from tests.e2e.test_home_again_sending import queue_homes_again
@@ -96,3 +97,40 @@ def test_the_requesters_of_requests_handed_to_a_marked_manager_in_one_summary_ar
     assert len(told) == SUMMARY_OVER + 1, told
     assert len({text.split("#", 1)[1][:4] for text in told}) == SUMMARY_OVER + 1, "each request once"
     forgive_calls_to_the_typo(bot)
+
+
+def marked_again(bot: RunningBot, slack_id: str) -> None:
+    """Their id is marked as nobody's once more (as a Home refused then `users.info` would), nothing withheld since."""
+    bot.clock.advance(timedelta(minutes=5))
+    with bot.sessions.begin() as session:
+        workspace = session.scalars(select(Workspace)).one()
+        unknown_ids.remember_unknown(session, workspace, {slack_id}, now=bot.clock.now())
+
+
+def test_a_second_mark_with_nothing_withheld_since_sends_no_second_summary(bot: RunningBot) -> None:
+    withheld_from_maya(bot, SUMMARY_OVER + 2)
+    maya_opens_her_home(bot)
+    assert len(bot.slack.messages_to(TYPO)) == 1
+
+    marked_again(bot, TYPO)
+    bot.clock.advance(timedelta(minutes=11))
+    assert bot.driver.open_home(TYPO).status == 200
+    drain(bot)
+
+    assert len(bot.slack.messages_to(TYPO)) == 1, [dm.text for dm in bot.slack.messages_to(TYPO)]
+
+
+def test_a_wrong_mark_after_the_requests_reached_their_manager_sends_her_nothing_again(bot: RunningBot) -> None:
+    load_org(bot.sessions, bot.clock.now())
+    load_policy(bot.sessions, bot.clock.now())
+    for n in range(SUMMARY_OVER + 1):
+        bot.driver.command("U0AGENT1", "/resolve", f"refund 80 order {n + 1} parcel lost in transit")
+    drain(bot)
+    assert len(bot.slack.messages_to("U0MGR1")) == SUMMARY_OVER + 1
+
+    marked_again(bot, "U0MGR1")
+    bot.clock.advance(timedelta(minutes=11))
+    assert bot.driver.open_home("U0MGR1").status == 200
+    drain(bot)
+
+    assert len(bot.slack.messages_to("U0MGR1")) == SUMMARY_OVER + 1
