@@ -32,10 +32,11 @@ def send_again(session: Session, workspace: Workspace, marks: Mapping[str, datet
 def _queue_summary(session: Session, workspace: Workspace, waiting: Waiting, marked_at: datetime, now: datetime) -> int:
     """One DM saying how many wait; the DMs it tells of instead are marked told, so that no later lift sends them."""
     key = withheld_requests.summary_key(workspace, waiting.person, marked_at)
-    text = f"{counted(dict(waiting.told))} wait for your decision"
+    text = f"{counted(dict(waiting.told))} sent while Latitude could not reach you wait for your decision"
     payload = {"channel": waiting.person.slack_id, "text": text, "blocks": [text_block(f"*{text}.* {WHERE_THEY_ARE}")]}
     queued = outbox.enqueue(session, workspace=workspace, key=key, method="chat.postMessage", payload=payload, now=now)
-    withheld_requests.told_in_summary(
-        session, waiting, given_up_as=DM_WITHHELD_UNKNOWN, told_as=DM_TOLD_IN_WITHHELD_SUMMARY
-    )
+    if queued:  # else another lift of the mark told of what it found; anything withheld since waits for the next
+        withheld_requests.told_in_summary(
+            session, waiting, given_up_as=DM_WITHHELD_UNKNOWN, told_as=DM_TOLD_IN_WITHHELD_SUMMARY
+        )
     return int(queued)

@@ -37,7 +37,7 @@ _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+|\d{1,3}(?:\.\d{3})+")
 """`1,234`, `12,345,678`, `1.234`: groups of three digits after one to three, a number written with thousands. Three
 digits after a longer one are not (`1234,150 minutes`: order 1234, not customer `1234150`)."""
 _JOINED_COUNT = re.compile(
-    rf"((?:(?=[0-9-]*[{LETTERS}])[{LETTERS}0-9-]*[{LETTERS}-])?)(\d+)([-\u2010\u2012\u2013\u2212/])(\d{{1,3}})"
+    rf"((?:[0-9-]*[{LETTERS}](?:[{LETTERS}0-9-]*[{LETTERS}-])?)?)(\d+)([-\u2010\u2012\u2013\u2212/])(\d{{1,3}})"
 )
 """`5521-3`, `45-2`, `1234/5`, `AB12/5`, `INV-2024-3`: a hyphen, an en dash or a slash between digits before a
 reference's last one to three digits, which may count something (`order 5521-3 boxes missing`, `ticket 45-2 days no

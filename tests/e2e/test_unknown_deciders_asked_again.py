@@ -134,4 +134,6 @@ def test_requests_handed_to_a_marked_manager_in_a_summary_go_again_as_one_summar
     maya_opens_her_home(bot)
 
     [summary] = bot.slack.messages_to(TYPO)
-    assert f"{SUMMARY_OVER + 1} requests wait for your decision" in summary.text, summary.text
+    assert (
+        f"{SUMMARY_OVER + 1} requests sent while Latitude could not reach you wait for your decision" in summary.text
+    ), summary.text

@@ -47,7 +47,9 @@ def test_many_requests_withheld_reach_their_manager_as_one_summary(bot: RunningB
     drain(bot)
 
     [summary] = bot.slack.messages_to(TYPO)
-    assert f"{SUMMARY_OVER + 2} requests wait for your decision" in summary.text, summary.text
+    assert (
+        f"{SUMMARY_OVER + 2} requests sent while Latitude could not reach you wait for your decision" in summary.text
+    ), summary.text
     assert WHERE in str(summary.args["blocks"]) and BUTTONS not in str(summary.args["blocks"])
 
 
@@ -65,7 +67,9 @@ def test_a_second_process_lifting_the_same_mark_queues_no_second_summary(bot: Ru
     drain(bot)
 
     [summary] = bot.slack.messages_to(TYPO)
-    assert f"{SUMMARY_OVER + 1} requests wait for your decision" in summary.text, summary.text
+    assert (
+        f"{SUMMARY_OVER + 1} requests sent while Latitude could not reach you wait for your decision" in summary.text
+    ), summary.text
 
 
 def test_a_few_requests_withheld_reach_their_manager_one_dm_each(bot: RunningBot) -> None:
@@ -134,3 +138,24 @@ def test_a_wrong_mark_after_the_requests_reached_their_manager_sends_her_nothing
     drain(bot)
 
     assert len(bot.slack.messages_to("U0MGR1")) == SUMMARY_OVER + 1
+
+
+def test_requests_delivered_before_a_mark_are_not_counted_with_the_one_withheld(bot: RunningBot) -> None:
+    """5 requests reached Maya, then her id was marked and a 6th withheld: the lift sends her that one, with buttons."""
+    load_org(bot.sessions, bot.clock.now())
+    load_policy(bot.sessions, bot.clock.now())
+    for n in range(SUMMARY_OVER):
+        bot.driver.command("U0AGENT1", "/resolve", f"refund 80 order {n + 1} parcel lost in transit")
+    drain(bot)
+    marked_again(bot, "U0MGR1")
+    bot.driver.command("U0AGENT1", "/resolve", "refund 80 order 99 parcel lost in transit")
+    drain(bot)
+    assert len(bot.slack.messages_to("U0MGR1")) == SUMMARY_OVER
+
+    bot.clock.advance(timedelta(minutes=11))
+    assert bot.driver.open_home("U0MGR1").status == 200
+    drain(bot)
+
+    [*_, again] = bot.slack.messages_to("U0MGR1")
+    assert len(bot.slack.messages_to("U0MGR1")) == SUMMARY_OVER + 1
+    assert "order 99" in again.text and BUTTONS in str(again.args["blocks"]), again.text
