@@ -12,19 +12,15 @@ from models import AuditEvent, Workspace
 from services import unknown_ids
 from services.unknown_ids import MARKED
 from tests.conftest import RunningBot
-from tests.e2e.test_home_again_sending import queue_homes_again
-from tests.e2e.test_people_leaving import reimport
 from tests.e2e.test_unknown_deciders import (
-    MANAGER_MISTYPED,
     TYPO,
     dms_telling,
     drain,
     forgive_calls_to_the_typo,
     manager_marked,
 )
-from tests.e2e.test_unknown_deciders_asked_again import SAM_UNDER_OMAR
+from tests.e2e.test_unknown_deciders_asked_again import handed_to_marked_maya_in_one_summary
 from tests.e2e.test_unknown_deciders_found import BUTTONS, follow_up, maya_opens_her_home
-from tests.e2e.test_unknown_ids import remembered
 from tests.helpers import load_org, load_policy
 
 WHERE = "Home tab lists what waits for your decision"
@@ -85,16 +81,7 @@ def test_a_few_requests_withheld_reach_their_manager_one_dm_each(bot: RunningBot
 def test_the_requesters_of_requests_handed_to_a_marked_manager_in_one_summary_are_each_told_once(
     bot: RunningBot,
 ) -> None:
-    load_org(bot.sessions, bot.clock.now(), SAM_UNDER_OMAR)
-    load_policy(bot.sessions, bot.clock.now())
-    queue_homes_again(bot, TYPO)
-    drain(bot)
-    for n in range(SUMMARY_OVER + 1):
-        bot.driver.command("U0AGENT1", "/resolve", f"refund 80 order {n + 1} parcel lost in transit")
-    reimport(bot.sessions, bot.clock.now(), MANAGER_MISTYPED)  # all handed to Maya at once: in one summary, withheld
-    queue_homes_again(bot, TYPO)
-    drain(bot)
-    assert remembered(bot)[-1] == TYPO
+    handed_to_marked_maya_in_one_summary(bot)
     follow_up(bot)  # their reminders, withheld too: nobody is told again
 
     told = dms_telling(bot)
